@@ -1,0 +1,25 @@
+"""Sphinx configuration of the apimap site.
+
+`apimap build` renders the mapping pages into ``generated/`` and then builds
+this project; see README.md.
+"""
+
+from __future__ import annotations
+
+project = "PyTorch → MindSpore API mapping"
+author = "apimap contributors"
+copyright = "apimap contributors"  # noqa: A001 - Sphinx reads this name
+
+extensions = ["myst_parser", "sphinx.ext.mathjax"]
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "README.md"]
+language = "en"
+
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+html_last_updated_fmt = None
+html_show_sphinx = False
+html_copy_source = False

@@ -1,0 +1,132 @@
+"""apimap: PyTorch → MindSpore API mapping pages as a verified build product.
+
+`build` is the whole pipeline on one screen: load → validate → render → write
+→ Sphinx. Each stage lives in its own module; only this orchestrator writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import LANGUAGES
+from generator.render import Outputs, Versions, make_env, page_name, render_overview, render_page
+from generator.validate import Corpus, load_corpus, spec_paths
+
+__all__ = ["BuildReport", "Project", "build", "render_all"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's parts live; by default the layout of this repository."""
+
+    root: Path
+
+    @property
+    def mappings(self) -> Path:
+        """The spec files."""
+        return self.root / "mappings"
+
+    @property
+    def templates(self) -> Path:
+        """The Jinja2 page templates."""
+        return self.root / "templates"
+
+    @property
+    def docs(self) -> Path:
+        """The Sphinx project."""
+        return self.root / "docs"
+
+    @property
+    def generated(self) -> Path:
+        """Where rendered pages go, inside the Sphinx project."""
+        return self.docs / "generated"
+
+    @property
+    def html(self) -> Path:
+        """The built site."""
+        return self.docs / "_build" / "html"
+
+    @property
+    def cache(self) -> Path:
+        """Cached example results."""
+        return self.root / ".apimap-cache"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    corpus: Corpus
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def render_all(
+    corpus: Corpus, *, templates: Path, outputs: Outputs | None = None, versions: Versions | None = None
+) -> dict[str, str]:
+    """Every page of the site as text, by path relative to the generated folder."""
+    env = make_env(templates)
+    pages: dict[str, str] = {}
+    specs = [f.spec for f in corpus.files]
+    for lang in LANGUAGES:
+        for spec in specs:
+            own = {k[1:]: v for k, v in (outputs or {}).items() if k[0] == spec.torch.name}
+            pages[f"{lang}/{page_name(spec)}.md"] = render_page(
+                spec, lang=lang, env=env, outputs=own, versions=versions
+            )
+        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+    return pages
+
+
+def build(
+    project: Project, *, html: bool = True, outputs: Outputs | None = None, versions: Versions | None = None
+) -> BuildReport:
+    """Load and validate every spec, render the pages, write them, build the site."""
+    corpus = load_corpus(spec_paths(project.mappings))
+    pages = render_all(corpus, templates=project.templates, outputs=outputs, versions=versions)
+    written, unchanged, removed = write_tree(project.generated, pages)
+    if html:
+        from generator.site import build_html
+
+        build_html(docs=project.docs, out=project.html, doctrees=project.docs / "_build" / "doctrees")
+    return BuildReport(corpus, tuple(written), unchanged, tuple(removed))
+
+
+def write_tree(folder: Path, files: Mapping[str, str]) -> tuple[list[str], int, list[str]]:
+    """Make ``folder`` hold exactly ``files``, touching only what changed.
+
+    Unchanged files keep their bytes and modification times so that Sphinx
+    rebuilds only what changed; each new file is written beside its target
+    and renamed over it, so a reader never sees half a page.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    unchanged = 0
+    for rel, text in sorted(files.items()):
+        target = folder / rel
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+        written.append(rel)
+    removed: list[str] = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+            removed.append(rel)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            shutil.rmtree(path)
+    return written, unchanged, removed

@@ -1,0 +1,109 @@
+"""The `apimap` command line: argument parsing and the one map from errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import Project, build
+from generator.errors import ApimapError, ErrorGroup, SpecError
+from generator.model import Spec
+from generator.validate import load_corpus, spec_paths
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+SCHEMA_FILE = "spec.schema.json"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    project = Project(Path(args.root))
+    try:
+        code: int = args.func(project, args)
+        return code
+    except ErrorGroup as group:
+        for error in group.errors:
+            print(error, file=sys.stderr)
+        _summary(len(group.errors))
+        return EXIT_INVALID
+    except ApimapError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _summary(count: int) -> None:
+    print(f"apimap: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="apimap",
+        description="Build verified PyTorch → MindSpore API mapping pages from YAML specs.",
+    )
+    parser.add_argument("--root", default=".", help="project folder holding mappings/, templates/, docs/ (default: .)")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    cmd = commands.add_parser("build", help="render every page and build the HTML site")
+    cmd.add_argument("--no-html", action="store_true", help="render the Markdown pages only, skip Sphinx")
+    cmd.set_defaults(func=_build)
+
+    cmd = commands.add_parser("check", help="validate every spec; refuse missing translations")
+    cmd.set_defaults(func=_check)
+
+    cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
+    cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
+    cmd.set_defaults(func=_schema)
+    return parser
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    report = build(project, html=not args.no_html)
+    for warning in report.corpus.warnings:
+        print(f"{warning} (warning; `apimap check` refuses it)", file=sys.stderr)
+    pages = len(report.written) + report.unchanged
+    print(
+        f"apimap: {len(report.corpus.files)} specs, {pages} pages "
+        f"({len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed)"
+    )
+    if not args.no_html:
+        print(f"apimap: site built in {project.html}")
+    return EXIT_OK
+
+
+def _check(project: Project, args: argparse.Namespace) -> int:
+    corpus = load_corpus(spec_paths(project.mappings))
+    problems = list(corpus.warnings)
+    if problems:
+        raise ErrorGroup(problems)
+    print(f"apimap: {len(corpus.files)} specs are valid")
+    return EXIT_OK
+
+
+def schema_text() -> str:
+    """The JSON Schema of a spec file, as committed for editors."""
+    schema = Spec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "apimap mapping spec"
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _schema(project: Project, args: argparse.Namespace) -> int:
+    path = project.mappings / SCHEMA_FILE
+    text = schema_text()
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            raise SpecError(f"{path} is stale; run `apimap schema` to regenerate it")
+        print(f"apimap: {path} is up to date")
+        return EXIT_OK
+    path.write_text(text, encoding="utf-8")
+    print(f"apimap: wrote {path}")
+    return EXIT_OK

@@ -1,0 +1,69 @@
+"""The one exception hierarchy of apimap.
+
+Every error a user can cause carries a location and prints as
+``path:line:col: message``, the form editors and pytest turn into links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column count from 1."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class ApimapError(Exception):
+    """Base of every error apimap reports to a user."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class SpecError(ApimapError):
+    """A spec file that cannot be read or breaks a rule."""
+
+
+class ApiNotFoundError(ApimapError):
+    """A qualified name that does not resolve in the installed framework."""
+
+
+class BuildError(ApimapError):
+    """The site build (rendering or Sphinx) failed."""
+
+
+class ErrorGroup(ApimapError):
+    """Several errors found in one run, reported together, sorted by location."""
+
+    def __init__(self, errors: list[ApimapError]) -> None:
+        self.errors = sorted(errors, key=_sort_key)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def _sort_key(error: ApimapError) -> tuple[str, int, int, str]:
+    loc = error.location or Location("")
+    return (loc.path, loc.line, loc.col, error.message)
+
+
+def relative(path: Path) -> str:
+    """Show a path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,151 @@
+"""YAML text → plain data, with the line and column of every node.
+
+PyYAML's composer gives nodes with marks; we build the data ourselves from
+them so that duplicate keys are an error (PyYAML keeps the last one silently)
+and so that later stages can point at the exact node that broke a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Location, SpecError
+
+try:  # the C composer is several times faster; fall back where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Key = tuple[str | int, ...]
+MAX_BYTES = 1_000_000
+"""Specs are hand-written; a larger file is a mistake, not a spec."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a node starts, and whether it is a block scalar (``|`` or ``>``)."""
+
+    line: int
+    col: int
+    block: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """The data of one YAML file and the marks of its nodes by key path."""
+
+    path: str
+    data: Any
+    values: dict[Key, Mark] = field(default_factory=dict)
+    keys: dict[Key, Mark] = field(default_factory=dict)
+
+    def locate(self, key: Key, *, at_key: bool = False) -> Location:
+        """The location of the node at ``key``, or of its nearest ancestor."""
+        table = self.keys if at_key else self.values
+        for end in range(len(key), -1, -1):
+            prefix = key[:end]
+            mark = table.get(prefix) or self.values.get(prefix)
+            if mark is not None:
+                return Location(self.path, mark.line, mark.col)
+        return Location(self.path)
+
+    def first_code_line(self, key: Key) -> int:
+        """The file line on which the text of the scalar at ``key`` begins."""
+        mark = self.values[key]
+        return mark.line + 1 if mark.block else mark.line
+
+
+def read(path: Path, *, shown_as: str) -> Document:
+    """Read one YAML file; raise `SpecError` at the first problem."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise SpecError(
+            f"file is {len(raw):,} bytes; a spec may have at most {MAX_BYTES:,}",
+            Location(shown_as),
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError(
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", Location(shown_as, line, col)
+        ) from None
+    return parse(text, shown_as=shown_as)
+
+
+def parse(text: str, *, shown_as: str) -> Document:
+    """Parse YAML text into a `Document`; raise `SpecError` on bad YAML."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(shown_as, mark.line + 1, mark.column + 1) if mark else Location(shown_as)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SpecError(f"invalid YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"invalid YAML: {exc}", Location(shown_as)) from None
+    if node is None:
+        raise SpecError("the file is empty; a spec is a mapping", Location(shown_as))
+    doc = Document(shown_as, None)
+    data = _build(node, (), doc, set())
+    return Document(shown_as, data, doc.values, doc.keys)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, block)
+
+
+def _build(node: yaml.Node, key: Key, doc: Document, seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias: expanding them invites exponential blow-up
+        raise SpecError("anchors and aliases (&, *) are not allowed in specs", doc_location(doc, node))
+    seen.add(id(node))
+    doc.values[key] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in _pairs(node, doc):
+            name = _scalar(key_node, doc)
+            if not isinstance(name, str):
+                raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, key_node))
+            if name in result:
+                first = doc.keys[(*key, name)]
+                raise SpecError(
+                    f"duplicate key {name!r} (first defined at line {first.line})",
+                    doc_location(doc, key_node),
+                )
+            doc.keys[(*key, name)] = _mark(key_node)
+            result[name] = _build(value_node, (*key, name), doc, seen)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*key, i), doc, seen) for i, item in enumerate(node.value)]
+    return _scalar(node, doc)
+
+
+def _pairs(node: yaml.MappingNode, doc: Document) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise SpecError("merge keys (<<) are not allowed in specs", doc_location(doc, key_node))
+        yield key_node, value_node
+
+
+def _scalar(node: yaml.Node, doc: Document) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SpecError("a key must be a plain scalar", doc_location(doc, node))
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise SpecError(f"invalid YAML value: {exc.problem}", doc_location(doc, node)) from None
+
+
+def doc_location(doc: Document, node: yaml.Node) -> Location:
+    """The location of a YAML node inside ``doc``."""
+    return Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")

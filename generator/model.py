@@ -1,0 +1,268 @@
+"""The typed, frozen spec model: the only shape later stages see.
+
+A spec is one YAML file per torch API (``mappings/<torch name>.yaml``) with one
+or more MindSpore targets. Pydantic validates the shape and types and exports
+the JSON Schema that editors use; `generator.validate` adds the rules that
+span several fields.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+LANGUAGES: tuple[str, ...] = ("en", "zh_CN")
+Framework = Literal["torch", "mindspore"]
+FRAMEWORKS: tuple[Framework, ...] = ("torch", "mindspore")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+QualifiedName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
+Url = Annotated[str, Field(pattern=r"^https://[^\s<>\"'`]+$")]
+
+
+class Text(_Frozen):
+    """Prose in English (required) and Simplified Chinese."""
+
+    en: Annotated[str, Field(min_length=1)]
+    """English text (Markdown inline syntax is shown as text)."""
+    zh_CN: Annotated[str, Field(min_length=1)] | None = None
+    """Simplified Chinese text; `apimap check` reports it when missing."""
+
+    def get(self, lang: str) -> str | None:
+        """The text in ``lang``, or None when it has not been written."""
+        return self.en if lang == "en" else self.zh_CN
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a signature; ``default`` is its source text, if any."""
+
+    name: str
+    kind: Literal["positional", "normal", "var_positional", "keyword_only", "var_keyword"]
+    default: str | None = None
+
+    @property
+    def default_key(self) -> str | None:
+        """The default normalised for comparison: ``1e-6`` and ``1e-06`` agree, ``50`` and ``50.0`` do not."""
+        if self.default is None:
+            return None
+        try:
+            return repr(ast.literal_eval(self.default))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return self.default.replace(" ", "")
+
+    def __str__(self) -> str:
+        star = {"var_positional": "*", "var_keyword": "**"}.get(self.kind, "")
+        return f"{star}{self.name}" if self.default is None else f"{self.name}={self.default}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A parsed call signature such as ``(input, dim=None, *, out=None)``."""
+
+    parameters: tuple[Parameter, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Signature:
+        """Parse signature text; raise ValueError with a readable message."""
+        text = text.strip()
+        if not (text.startswith("(") and text.endswith(")")):
+            raise ValueError("a signature is written in parentheses, e.g. '(input, dim=None)'")
+        source = f"def _{text}: pass"
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as exc:
+            raise ValueError(f"not a Python signature: {exc.msg}") from None
+        func = tree.body[0]
+        assert isinstance(func, ast.FunctionDef)
+        args = func.args
+        if any(a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]):
+            raise ValueError("write signatures without annotations")
+        params: list[Parameter] = []
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
+            kind = "positional" if i < len(args.posonlyargs) else "normal"
+            params.append(Parameter(arg.arg, kind, _source(source, default)))
+        if args.vararg:
+            params.append(Parameter(args.vararg.arg, "var_positional"))
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            params.append(Parameter(arg.arg, "keyword_only", _source(source, kw_default)))
+        if args.kwarg:
+            params.append(Parameter(args.kwarg.arg, "var_keyword"))
+        return cls(tuple(params))
+
+    def get(self, name: str) -> Parameter | None:
+        """The parameter called ``name``, if there is one."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        for i, p in enumerate(self.parameters):
+            prev = self.parameters[i - 1].kind if i else None
+            if p.kind == "keyword_only" and prev not in ("keyword_only", "var_positional"):
+                parts.append("*")
+            parts.append(str(p))
+            nxt = self.parameters[i + 1].kind if i + 1 < len(self.parameters) else None
+            if p.kind == "positional" and nxt != "positional":
+                parts.append("/")
+        return "(" + ", ".join(parts) + ")"
+
+
+def _source(source: str, node: ast.expr | None) -> str | None:
+    return None if node is None else ast.get_source_segment(source, node)
+
+
+def _parse_signature(value: Any) -> Any:
+    return Signature.parse(value) if isinstance(value, str) else value
+
+
+SignatureField = Annotated[
+    Signature,
+    BeforeValidator(_parse_signature),
+    PlainSerializer(str, return_type=str),
+    Field(json_schema_extra={"type": "string", "examples": ["(input, dim=None, *, out=None)"]}),
+]
+
+
+class Api(_Frozen):
+    """One side of a mapping: a PyTorch or a MindSpore API."""
+
+    name: QualifiedName
+    """Fully qualified name, e.g. ``torch.optim.Rprop``."""
+    kind: Literal["function", "class", "method"]
+    """What the name is; classes show their constructor signature."""
+    signature: SignatureField
+    """Parameters and defaults as the pinned version defines them, without annotations."""
+    url: Url
+    """The official documentation page of the pinned version."""
+    summary: Text
+    """What the API does, in a sentence or a paragraph."""
+
+
+class DiffKind(enum.StrEnum):
+    """The closed vocabulary of what differs in one row of the table."""
+
+    SAME = "same"
+    RENAMED = "renamed"
+    DEFAULT_DIFFERS = "default_differs"
+    TYPE_DIFFERS = "type_differs"
+    BEHAVIOUR_DIFFERS = "behaviour_differs"
+    TORCH_ONLY = "torch_only"
+    MINDSPORE_ONLY = "mindspore_only"
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else value
+
+
+class Row(_Frozen):
+    """One row of the differences table: a pair of parameters, inputs or outputs."""
+
+    category: Literal["parameter", "input", "output"] = "parameter"
+    """Which group the row belongs to; parameters are checked against the signatures."""
+    torch: str | None
+    """The PyTorch name, or null when PyTorch has none."""
+    mindspore: str | None
+    """The MindSpore name, or null when MindSpore has none."""
+    kind: Annotated[
+        tuple[DiffKind, ...],
+        BeforeValidator(_as_tuple),
+        Field(min_length=1),
+    ]
+    """What differs: one kind, or a list such as ``[renamed, default_differs]``."""
+    note: Text | None = None
+    """Appended to the generated difference text."""
+
+
+class Formula(_Frozen):
+    """A display formula in LaTeX math, with an optional caption."""
+
+    latex: Annotated[str, Field(min_length=1)]
+    caption: Text | None = None
+
+
+class Compare(_Frozen):
+    """A value both snippets define, compared after conversion to NumPy."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    """A variable set by both snippets."""
+    expect: Literal["same", "differs"] = "same"
+    """``same``: the values must agree; ``differs``: they must not (the page claims a difference)."""
+    rtol: Annotated[float, Field(ge=0)] | None = None
+    """Relative tolerance; by default it depends on the dtype."""
+    atol: Annotated[float, Field(ge=0)] | None = None
+    """Absolute tolerance; by default it depends on the dtype."""
+
+
+class Example(_Frozen):
+    """Code for both frameworks that does the same thing."""
+
+    id: Slug
+    """Unique within the target; names the example in test ids."""
+    title: Text
+    torch: Annotated[str, Field(min_length=1)]
+    """PyTorch code, run as written."""
+    mindspore: Annotated[str, Field(min_length=1)]
+    """MindSpore code, run as written."""
+    note: Text | None = None
+    compare: tuple[Compare, ...] = ()
+    """Values compared across the two snippets."""
+
+
+class Target(_Frozen):
+    """One MindSpore counterpart of the torch API, with its own table and examples."""
+
+    id: Slug
+    """Unique within the spec; used in page anchors and test ids."""
+    mindspore: Api
+    differences: Text
+    """Prose above the table: what differs overall."""
+    formulas: tuple[Formula, ...] = ()
+    table: Annotated[tuple[Row, ...], Field(min_length=1)]
+    """One row per parameter (and input or output) pair."""
+    examples: Annotated[tuple[Example, ...], Field(min_length=1)]
+
+
+class Spec(_Frozen):
+    """A mapping from one PyTorch API to one or more MindSpore APIs."""
+
+    torch: Api
+    targets: Annotated[tuple[Target, ...], Field(min_length=1)]
+
+
+class Category(enum.IntEnum):
+    """A mapping's overall category, derived from its rows; a larger value wins."""
+
+    CONSISTENT = 0
+    NAMES_DIFFER = 1
+    DEFAULTS_DIFFER = 2
+    TORCH_EXTRA = 3
+    MINDSPORE_EXTRA = 4
+    TYPES_DIFFER = 5
+    BEHAVIOUR_DIFFERS = 6
+
+
+_CATEGORY_OF_KIND = {
+    DiffKind.SAME: Category.CONSISTENT,
+    DiffKind.RENAMED: Category.NAMES_DIFFER,
+    DiffKind.DEFAULT_DIFFERS: Category.DEFAULTS_DIFFER,
+    DiffKind.TORCH_ONLY: Category.TORCH_EXTRA,
+    DiffKind.MINDSPORE_ONLY: Category.MINDSPORE_EXTRA,
+    DiffKind.TYPE_DIFFERS: Category.TYPES_DIFFER,
+    DiffKind.BEHAVIOUR_DIFFERS: Category.BEHAVIOUR_DIFFERS,
+}
+
+
+def category(target: Target) -> Category:
+    """The category of a target: the highest-priority kind among its rows."""
+    return max((_CATEGORY_OF_KIND[k] for row in target.table for k in row.kind), default=Category.CONSISTENT)

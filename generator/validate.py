@@ -1,0 +1,275 @@
+"""The rules a spec must satisfy, collected as located errors.
+
+Pydantic checks shapes and types; the rules here span fields: the file name
+matches the torch API, every row agrees with both signatures, ids are unique,
+examples compile. Every problem of every file is collected before reporting.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
+from generator.load import Document, Key, read
+from generator.model import FRAMEWORKS, DiffKind, Row, Signature, Spec, Target, Text
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """A validated spec with the YAML document it came from."""
+
+    path: Path
+    doc: Document
+    spec: Spec
+
+    def locate(self, key: Key, *, at_key: bool = False) -> Location:
+        """The location of the YAML node at ``key``."""
+        return self.doc.locate(key, at_key=at_key)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All specs of a run, sorted by torch API, and what `check` would refuse."""
+
+    files: tuple[SpecFile, ...]
+    warnings: tuple[ApimapError, ...]
+
+
+def spec_paths(directory: Path) -> list[Path]:
+    """The spec files in ``directory``, in a stable order."""
+    if not directory.is_dir():
+        raise SpecError(f"no such folder: {relative(directory)}")
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def load_corpus(paths: Sequence[Path]) -> Corpus:
+    """Load and validate every file; raise `ErrorGroup` with all problems found."""
+    errors: list[ApimapError] = []
+    files: list[SpecFile] = []
+    for path in paths:
+        try:
+            files.append(load_spec(path))
+        except ErrorGroup as group:
+            errors.extend(group.errors)
+        except SpecError as exc:
+            errors.append(exc)
+    errors.extend(_duplicates(files))
+    if errors:
+        raise ErrorGroup(errors)
+    files.sort(key=lambda f: f.spec.torch.name)
+    warnings = [w for f in files for w in missing_translations(f)]
+    return Corpus(tuple(files), tuple(warnings))
+
+
+def load_spec(path: Path) -> SpecFile:
+    """Load one spec file; raise `ErrorGroup` with all of its problems."""
+    doc = read(path, shown_as=relative(path))
+    if not isinstance(doc.data, dict):
+        raise SpecError("a spec is a mapping with 'torch' and 'targets'", doc.locate(()))
+    try:
+        spec = Spec.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ErrorGroup([_pydantic_error(doc, e) for e in exc.errors()]) from None
+    file = SpecFile(path, doc, spec)
+    errors = list(rule_errors(file))
+    if errors:
+        raise ErrorGroup(errors)
+    return file
+
+
+def _pydantic_error(doc: Document, error: Any) -> SpecError:
+    loc: Key = tuple(error["loc"])
+    field = ".".join(str(p) for p in loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        message = f"unknown field {name!r}"
+        allowed = _fields_at(loc[:-1])
+        guess = difflib.get_close_matches(name, allowed, n=1)
+        if guess:
+            message += f"; did you mean {guess[0]!r}?"
+        elif allowed:
+            message += f"; expected one of {', '.join(allowed)}"
+        return SpecError(message, doc.locate(loc, at_key=True))
+    if kind == "missing":
+        return SpecError(f"missing required field {field!r}", doc.locate(loc[:-1]))
+    message = str(error["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    return SpecError(f"{field}: {message}", doc.locate(loc))
+
+
+def _fields_at(loc: Key) -> list[str]:
+    """The field names the model allows at ``loc``, for 'did you mean' hints."""
+    model: type[BaseModel] = Spec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        inner = _model_in(info.annotation if info else None)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _model_in(origin) if origin is not None and origin is not annotation else None
+
+
+def rule_errors(file: SpecFile) -> Iterator[SpecError]:
+    """The cross-field rules of one spec that pydantic cannot express."""
+    spec = file.spec
+    expected = f"{spec.torch.name}.yaml"
+    if file.path.name != expected:
+        yield SpecError(
+            f"file name {file.path.name!r} does not match the torch API; expected {expected!r}",
+            file.locate(("torch", "name")),
+        )
+    yield from _unique([t.id for t in spec.targets], file, ("targets",), "target id")
+    for t, target in enumerate(spec.targets):
+        key: Key = ("targets", t)
+        yield from _unique([e.id for e in target.examples], file, (*key, "examples"), "example id")
+        yield from _table_errors(file, target, key)
+        for e, example in enumerate(target.examples):
+            for side in FRAMEWORKS:
+                yield from _syntax_errors(file, (*key, "examples", e, side), getattr(example, side))
+
+
+def _unique(ids: list[str], file: SpecFile, key: Key, what: str) -> Iterator[SpecError]:
+    seen: set[str] = set()
+    for i, value in enumerate(ids):
+        if value in seen:
+            yield SpecError(f"duplicate {what} {value!r}", file.locate((*key, i, "id")))
+        seen.add(value)
+
+
+def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecError]:
+    signatures = {"torch": file.spec.torch.signature, "mindspore": target.mindspore.signature}
+    apis = {"torch": file.spec.torch.name, "mindspore": target.mindspore.name}
+    used: dict[str, set[str]] = {"torch": set(), "mindspore": set()}
+    for r, row in enumerate(target.table):
+        row_key: Key = (*key, "table", r)
+        if row.torch is None and row.mindspore is None:
+            yield SpecError("a row names at least one side", file.locate(row_key))
+            continue
+        if row.category == "parameter":
+            for side in FRAMEWORKS:
+                name = getattr(row, side)
+                if name is None:
+                    continue
+                if signatures[side].get(name) is None:
+                    yield SpecError(
+                        f"{apis[side]} has no parameter {name!r}; its signature is {signatures[side]}",
+                        file.locate((*row_key, side)),
+                    )
+                elif name in used[side]:
+                    yield SpecError(f"{side} parameter {name!r} has two rows", file.locate((*row_key, side)))
+                used[side].add(name)
+        for message in kind_problems(row, signatures["torch"], signatures["mindspore"]):
+            yield SpecError(message, file.locate((*row_key, "kind")))
+    for side in FRAMEWORKS:
+        for param in signatures[side].parameters:
+            if param.name not in used[side] and param.name != "self":
+                yield SpecError(
+                    f"parameter {param.name!r} of {apis[side]} has no row in the table",
+                    file.locate((*key, "table")),
+                )
+
+
+def kind_problems(row: Row, torch_sig: Signature, ms_sig: Signature) -> Iterator[str]:
+    """Where a row's declared kinds contradict its names and the two signatures."""
+    kinds = set(row.kind)
+    alone = kinds & {DiffKind.SAME, DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}
+    if alone and len(kinds) > 1:
+        yield f"kind {next(iter(alone)).value!r} cannot be combined with other kinds"
+        return
+    if row.mindspore is None or row.torch is None:
+        want = DiffKind.TORCH_ONLY if row.mindspore is None else DiffKind.MINDSPORE_ONLY
+        if kinds != {want}:
+            yield f"a row with only a {'torch' if row.mindspore is None else 'mindspore'} name has kind {want.value!r}"
+        return
+    if kinds & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}:
+        yield "a row that names both sides cannot be 'torch_only' or 'mindspore_only'"
+        return
+    renamed = row.torch != row.mindspore
+    if renamed and DiffKind.RENAMED not in kinds:
+        yield f"names differ ({row.torch!r} vs {row.mindspore!r}) but kind does not include 'renamed'"
+    if not renamed and DiffKind.RENAMED in kinds:
+        yield f"kind says 'renamed' but both sides are called {row.torch!r}"
+    if row.category != "parameter":
+        return
+    tp, mp = torch_sig.get(row.torch), ms_sig.get(row.mindspore)
+    if tp is None or mp is None:
+        return
+    differs = tp.default_key != mp.default_key
+    if differs and DiffKind.DEFAULT_DIFFERS not in kinds:
+        yield (
+            f"defaults differ ({_shown(tp.default)} vs {_shown(mp.default)}) "
+            "but kind does not include 'default_differs'"
+        )
+    if not differs and DiffKind.DEFAULT_DIFFERS in kinds:
+        yield f"kind says 'default_differs' but both defaults are {_shown(tp.default)}"
+
+
+def _shown(default: str | None) -> str:
+    return "no default" if default is None else default
+
+
+def _syntax_errors(file: SpecFile, key: Key, code: str) -> Iterator[SpecError]:
+    first = file.doc.first_code_line(key)
+    try:
+        compile("\n" * (first - 1) + code, str(file.path), "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        col = file.locate(key).col if not file.doc.values[key].block else (exc.offset or 1)
+        where = Location(file.doc.path, exc.lineno or first, col)
+        yield SpecError(f"example does not compile: {exc.msg}", where)
+    except ValueError as exc:  # e.g. source with NUL bytes
+        yield SpecError(f"example does not compile: {exc}", file.locate(key))
+
+
+def _duplicates(files: list[SpecFile]) -> Iterator[SpecError]:
+    first: dict[str, SpecFile] = {}
+    for file in files:
+        name = file.spec.torch.name
+        if name in first:
+            other = first[name].locate(("torch", "name"))
+            yield SpecError(
+                f"a second spec for {name} (the first is {other.path}:{other.line})",
+                file.locate(("torch", "name")),
+            )
+        else:
+            first[name] = file
+
+
+def missing_translations(file: SpecFile) -> Iterator[SpecError]:
+    """One warning per prose field with no ``zh_CN`` text."""
+    for key, text in _texts(file.spec, ()):
+        if text.zh_CN is None:
+            yield SpecError("missing zh_CN translation", file.locate(key))
+
+
+def _texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:
+    if isinstance(value, Text):
+        yield key, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*key, name))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*key, i))
