@@ -24,9 +24,13 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
-QualifiedName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
-Url = Annotated[str, Field(pattern=r"^https://[^\s<>\"'`]+$")]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+QUALIFIED_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
+URL_PATTERN = r"^https://[^\s<>\"'`]+$"
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+QualifiedName = Annotated[str, Field(pattern=QUALIFIED_NAME_PATTERN)]
+Url = Annotated[str, Field(pattern=URL_PATTERN)]
 
 
 class Text(_Frozen):
@@ -89,7 +93,9 @@ class Signature:
             raise ValueError("write signatures without annotations")
         params: list[Parameter] = []
         positional = [*args.posonlyargs, *args.args]
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+            args.defaults
+        )
         for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
             kind = "positional" if i < len(args.posonlyargs) else "normal"
             params.append(Parameter(arg.arg, kind, _source(source, default)))
@@ -194,7 +200,7 @@ class Formula(_Frozen):
 class Compare(_Frozen):
     """A value both snippets define, compared after conversion to NumPy."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    name: Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
     """A variable set by both snippets."""
     expect: Literal["same", "differs"] = "same"
     """``same``: the values must agree; ``differs``: they must not (the page claims a difference)."""

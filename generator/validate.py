@@ -8,6 +8,7 @@ examples compile. Every problem of every file is collected before reporting.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,27 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
 from generator.load import Document, Key, read
-from generator.model import FRAMEWORKS, DiffKind, Row, Signature, Spec, Target, Text
+from generator.model import (
+    FRAMEWORKS,
+    IDENTIFIER_PATTERN,
+    QUALIFIED_NAME_PATTERN,
+    SLUG_PATTERN,
+    URL_PATTERN,
+    DiffKind,
+    Row,
+    Signature,
+    Spec,
+    Target,
+    Text,
+)
 
 SUFFIXES = (".yaml", ".yml")
+_PATTERN_HELP = {
+    SLUG_PATTERN: "be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+    QUALIFIED_NAME_PATTERN: "be a dotted Python name such as 'torch.optim.Rprop'",
+    URL_PATTERN: "be an https:// address without spaces or quotes",
+    IDENTIFIER_PATTERN: "be a Python identifier",
+}
 
 
 @dataclass(frozen=True)
@@ -56,11 +75,15 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
     files: list[SpecFile] = []
     for path in paths:
         try:
-            files.append(load_spec(path))
+            file = parse_spec(path)
         except ErrorGroup as group:
             errors.extend(group.errors)
+            continue
         except SpecError as exc:
             errors.append(exc)
+            continue
+        files.append(file)
+        errors.extend(rule_errors(file))
     errors.extend(_duplicates(files))
     if errors:
         raise ErrorGroup(errors)
@@ -70,19 +93,33 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
 
 
 def load_spec(path: Path) -> SpecFile:
-    """Load one spec file; raise `ErrorGroup` with all of its problems."""
+    """Load and validate one spec file; raise `ErrorGroup` with all of its problems."""
+    file = parse_spec(path)
+    errors = list(rule_errors(file))
+    if errors:
+        raise ErrorGroup(errors)
+    return file
+
+
+def parse_spec(path: Path) -> SpecFile:
+    """Read one file into the typed model, checking shapes and types only."""
     doc = read(path, shown_as=relative(path))
     if not isinstance(doc.data, dict):
         raise SpecError("a spec is a mapping with 'torch' and 'targets'", doc.locate(()))
     try:
         spec = Spec.model_validate(doc.data)
     except ValidationError as exc:
-        raise ErrorGroup([_pydantic_error(doc, e) for e in exc.errors()]) from None
-    file = SpecFile(path, doc, spec)
-    errors = list(rule_errors(file))
-    if errors:
-        raise ErrorGroup(errors)
-    return file
+        found = exc.errors()
+        # a list whose items failed is also reported "too short"; that is noise
+        inner = [tuple(e["loc"]) for e in found]
+        found = [
+            e
+            for e in found
+            if e["type"] != "too_short"
+            or not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in inner)
+        ]
+        raise ErrorGroup([_pydantic_error(doc, e) for e in found]) from None
+    return SpecFile(path, doc, spec)
 
 
 def _pydantic_error(doc: Document, error: Any) -> SpecError:
@@ -101,6 +138,16 @@ def _pydantic_error(doc: Document, error: Any) -> SpecError:
         return SpecError(message, doc.locate(loc, at_key=True))
     if kind == "missing":
         return SpecError(f"missing required field {field!r}", doc.locate(loc[:-1]))
+    if kind in ("enum", "literal_error") and isinstance(error.get("input"), str):
+        allowed = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
+        message = f"{field}: {error['input']!r} is not one of {', '.join(allowed)}"
+        guess = difflib.get_close_matches(error["input"], allowed, n=1)
+        if guess:
+            message += f"; did you mean {guess[0]!r}?"
+        return SpecError(message, doc.locate(loc))
+    if kind == "string_pattern_mismatch":
+        wanted = _PATTERN_HELP.get(str(error["ctx"]["pattern"]), f"match {error['ctx']['pattern']}")
+        return SpecError(f"{field}: {error['input']!r} is not valid; it must {wanted}", doc.locate(loc))
     message = str(error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import SpecError
+from generator.load import parse
+
+
+def test_marks_point_at_values_and_keys() -> None:
+    doc = parse("a: 1\nb:\n  - x: |\n      code\n", shown_as="s.yaml")
+    assert doc.data == {"a": 1, "b": [{"x": "code\n"}]}
+    assert str(doc.locate(("a",))) == "s.yaml:1:4"
+    assert str(doc.locate(("b", 0, "x"), at_key=True)) == "s.yaml:3:5"
+
+
+def test_block_scalar_text_starts_on_the_next_line() -> None:
+    doc = parse("x: |\n  print(1)\ny: print(2)\n", shown_as="s.yaml")
+    assert doc.first_code_line(("x",)) == 2
+    assert doc.first_code_line(("y",)) == 3
+
+
+def test_missing_key_is_located_at_its_nearest_ancestor() -> None:
+    doc = parse("a:\n  b: 1\n", shown_as="s.yaml")
+    assert str(doc.locate(("a", "c", 0))) == "s.yaml:2:3"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\na: 2\n", r"^s\.yaml:2:1: duplicate key 'a' \(first defined at line 1\)$"),
+        ("a: [1\n", r"^s\.yaml:2:1: invalid YAML: did not find expected ',' or '\]'$"),
+        ("a: &x 1\nb: *x\n", r"^s\.yaml:1:4: anchors and aliases \(&, \*\) are not allowed in specs$"),
+        ("a: 1\n<<: {b: 2}\n", r"^s\.yaml:2:1: merge keys \(<<\) are not allowed in specs$"),
+        ("? [a]\n: 1\n", r"^s\.yaml:1:3: a key must be a plain scalar$"),
+        ("1: x\n", r"^s\.yaml:1:1: keys must be text, not 1$"),
+        ("", r"^s\.yaml:1:1: the file is empty; a spec is a mapping$"),
+    ],
+)
+def test_bad_yaml_is_one_located_line(text: str, expected: str) -> None:
+    with pytest.raises(SpecError, match=expected):
+        parse(text, shown_as="s.yaml")
