@@ -194,7 +194,9 @@ class Formula(_Frozen):
     """A display formula in LaTeX math, with an optional caption."""
 
     latex: Annotated[str, Field(min_length=1)]
+    """The formula, LaTeX math without surrounding dollars."""
     caption: Text | None = None
+    """Shown beneath the formula."""
 
 
 class Compare(_Frozen):
@@ -216,11 +218,13 @@ class Example(_Frozen):
     id: Slug
     """Unique within the target; names the example in test ids."""
     title: Text
+    """A heading for the example."""
     torch: Annotated[str, Field(min_length=1)]
     """PyTorch code, run as written."""
     mindspore: Annotated[str, Field(min_length=1)]
     """MindSpore code, run as written."""
     note: Text | None = None
+    """Shown after both snippets."""
     compare: tuple[Compare, ...] = ()
     """Values compared across the two snippets."""
 
@@ -231,19 +235,24 @@ class Target(_Frozen):
     id: Slug
     """Unique within the spec; used in page anchors and test ids."""
     mindspore: Api
+    """The MindSpore API."""
     differences: Text
     """Prose above the table: what differs overall."""
     formulas: tuple[Formula, ...] = ()
+    """Display formulas shown above the table."""
     table: Annotated[tuple[Row, ...], Field(min_length=1)]
     """One row per parameter (and input or output) pair."""
     examples: Annotated[tuple[Example, ...], Field(min_length=1)]
+    """Code for both frameworks; at least one."""
 
 
 class Spec(_Frozen):
     """A mapping from one PyTorch API to one or more MindSpore APIs."""
 
     torch: Api
+    """The PyTorch API; the file is named after its `name`."""
     targets: Annotated[tuple[Target, ...], Field(min_length=1)]
+    """Its MindSpore counterparts, each a pair with its own table and examples."""
 
 
 class Category(enum.IntEnum):

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main, schema_text
+
+from .conftest import DATA, ROOT
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("build", "check", "schema"):
+        assert command in out
+
+
+def test_bad_specs_exit_2_with_located_lines_and_no_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for case in ("duplicate-key", "tab"):
+        shutil.copy(DATA / "invalid" / case / "torch.amax.yaml", project / "mappings" / f"{case}.yaml")
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, "build", "--no-html")
+    assert code == 2
+    assert err.splitlines() == [
+        "mappings/duplicate-key.yaml:4:3: duplicate key 'kind' (first defined at line 3)",
+        "mappings/tab.yaml:3:1: invalid YAML: found a tab character that violates indentation",
+        "apimap: 2 errors",
+    ]
+    assert "Traceback" not in out + err
+
+
+def test_a_failed_build_leaves_the_previous_pages(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    before = {p: p.read_bytes() for p in (project / "docs" / "generated").rglob("*.md")}
+    assert len(before) == 4
+    shutil.copy(DATA / "invalid" / "tab" / "torch.amax.yaml", project / "mappings" / "torch.amax.yaml")
+    assert _run(capsys, "build", "--no-html")[0] == 2
+    assert {p: p.read_bytes() for p in (project / "docs" / "generated").rglob("*.md")} == before
+
+
+def test_unchanged_pages_keep_their_bytes_and_times(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    _run(capsys, "build", "--no-html")
+    page = project / "docs" / "generated" / "en" / "torch.amax.md"
+    stamp = page.stat().st_mtime_ns
+    code, out, _ = _run(capsys, "build", "--no-html")
+    assert code == 0
+    assert "0 written, 4 unchanged" in out
+    assert page.stat().st_mtime_ns == stamp
+
+
+def test_check_refuses_a_missing_translation(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    (project / "mappings" / "torch.amax.yaml").write_text(text.replace("    zh_CN: 返回沿给定维度每个切片的最大值。\n", ""))
+    monkeypatch.chdir(project)
+    code, _, err = _run(capsys, "check")
+    assert code == 2
+    assert err.splitlines()[0] == "mappings/torch.amax.yaml:8:5: missing zh_CN translation"
+    code, _, err = _run(capsys, "build", "--no-html")
+    assert code == 0
+    assert "missing zh_CN translation (warning; `apimap check` refuses it)" in err
+
+
+def test_committed_schema_is_current() -> None:
+    committed = (ROOT / "mappings" / "spec.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "the schema is stale; run `apimap schema` and commit the result"
+
+
+def test_schema_check_fails_when_stale(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    (project / "mappings" / "spec.schema.json").write_text("{}\n")
+    assert _run(capsys, "schema", "--check")[0] == 2
+    assert _run(capsys, "schema")[0] == 0
+    assert _run(capsys, "schema", "--check")[0] == 0
