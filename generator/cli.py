@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("check", help="validate every spec; refuse missing translations")
     cmd.set_defaults(func=_check)
 
+    cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
+    cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
+    cmd.set_defaults(func=_export)
+
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
     cmd.set_defaults(func=_schema)
@@ -87,6 +91,19 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     if problems:
         raise ErrorGroup(problems)
     print(f"apimap: {len(corpus.files)} specs are valid")
+    return EXIT_OK
+
+
+def _export(project: Project, args: argparse.Namespace) -> int:
+    from generator.export import export_json, export_schema
+
+    corpus = load_corpus(spec_paths(project.mappings))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(export_json(corpus), encoding="utf-8")
+    schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
+    schema.write_text(export_schema(), encoding="utf-8")
+    print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
     return EXIT_OK
 
 
