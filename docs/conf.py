@@ -10,7 +10,8 @@ project = "PyTorch → MindSpore API mapping"
 author = "apimap contributors"
 copyright = "apimap contributors"  # noqa: A001 - Sphinx reads this name
 
-extensions = ["myst_parser", "sphinx.ext.mathjax"]
+# MathJax ships with the site: readers (and the browser tests) need no network
+extensions = ["myst_parser", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown"}
