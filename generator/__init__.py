@@ -94,7 +94,7 @@ def build(
     if html:
         from generator.site import build_html
 
-        build_html(docs=project.docs, out=project.html, doctrees=project.docs / "_build" / "doctrees")
+        build_html(docs=project.docs, build_dir=project.docs / "_build")
     return BuildReport(corpus, tuple(written), unchanged, tuple(removed))
 
 

@@ -1,38 +1,81 @@
-"""The Sphinx build of ``docs/`` into HTML, warnings as errors."""
+"""The Sphinx build of ``docs/`` into HTML, warnings as errors, all or nothing.
+
+Sphinx works on a copy of the previous build (output and its environment
+cache), so its incremental mode still applies; the copy replaces the previous
+build only when Sphinx succeeded. A failed or interrupted build leaves the
+previous site, and a cache that still knows which pages need work.
+"""
 
 from __future__ import annotations
 
-import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from generator.errors import BuildError
 
 
-def build_html(*, docs: Path, out: Path, doctrees: Path, quiet: bool = True) -> None:
-    """Build the HTML site; raise `BuildError` with Sphinx's warnings on failure."""
-    from sphinx.application import Sphinx  # imported late: it costs ~0.5 s
-    from sphinx.errors import SphinxError
-
-    status = io.StringIO()
-    warnings = io.StringIO()
+def build_html(*, docs: Path, build_dir: Path, quiet: bool = True) -> Path:
+    """Build the site into ``build_dir/html``; raise `BuildError` on any warning."""
+    _recover(build_dir)
+    work = Path(tempfile.mkdtemp(dir=build_dir.parent, prefix=f".{build_dir.name}-"))
+    work.chmod(0o755)  # mkdtemp makes it private; a published site is not
     try:
-        app = Sphinx(
-            srcdir=docs,
-            confdir=docs,
-            outdir=out,
-            doctreedir=doctrees,
-            buildername="html",
-            status=status if quiet else None,
-            warning=warnings,
-            warningiserror=True,
-            keep_going=True,
-            freshenv=False,
+        if build_dir.is_dir():
+            shutil.copytree(build_dir, work, dirs_exist_ok=True, symlinks=True)
+        # a process of its own: Sphinx keeps global registries that a second
+        # in-process build would trip over
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "--keep-going",
+            "-d",
+            str(work / "doctrees"),
+        ]
+        command += ["-q"] if quiet else []
+        result = subprocess.run(
+            [*command, str(docs), str(work / "html")],
+            stdout=subprocess.DEVNULL if quiet else None,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={
+                **os.environ,
+                "PYTHONHASHSEED": "0",
+                "SOURCE_DATE_EPOCH": "0",
+                "LC_ALL": "C.UTF-8",
+                "TZ": "UTC",
+            },
         )
-        app.build()
-    except SphinxError as exc:
-        raise BuildError(f"Sphinx failed: {_first_lines(warnings.getvalue()) or exc}") from None
-    if app.statuscode:
-        raise BuildError(f"Sphinx failed:\n{_first_lines(warnings.getvalue())}")
+        if result.returncode != 0:
+            raise BuildError(f"Sphinx failed:\n{_first_lines(result.stderr)}")
+        _swap(work, build_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return build_dir / "html"
+
+
+def _swap(new: Path, current: Path) -> None:
+    old = current.with_name(f".{current.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        os.replace(current, old)
+    os.replace(new, current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(current: Path) -> None:
+    """Put back the previous build if a swap was cut off between its two renames."""
+    old = current.with_name(f".{current.name}.old")
+    if old.is_dir() and not current.exists():
+        os.replace(old, current)
 
 
 def _first_lines(text: str, limit: int = 20) -> str:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator import Project, build
+from generator.errors import BuildError
 
 from .conftest import ROOT
 
@@ -19,3 +22,34 @@ def test_the_site_builds_with_warnings_as_errors(project: Path) -> None:
             page = (html / "generated" / lang / f"{file.spec.torch.name}.html").read_text(encoding="utf-8")
             assert "<table" in page
     assert (html / "searchindex.js").is_file()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failing_sphinx_build_keeps_the_previous_site(project: Path) -> None:
+    shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
+    build(Project(project))
+    html = project / "docs" / "_build" / "html"
+    before = _tree(html)
+    (project / "docs" / "index.md").write_text("# Broken\n\n{ref}`no-such-label`\n", encoding="utf-8")
+    try:
+        build(Project(project))
+    except BuildError as exc:
+        assert "no-such-label" in str(exc)
+    else:
+        raise AssertionError("the build should fail on a warning")
+    assert _tree(html) == before
+    assert sorted(p.name for p in (project / "docs").iterdir() if p.name.startswith(".")) == []
+
+
+def test_two_builds_are_byte_identical(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
+    other = tmp_path_factory.mktemp("other")
+    shutil.copytree(project, other, dirs_exist_ok=True)
+    build(Project(project))
+    build(Project(other))
+    first, second = _tree(project / "docs" / "_build" / "html"), _tree(other / "docs" / "_build" / "html")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
