@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -26,8 +26,7 @@ MAX_BYTES = 1_000_000
 """Specs are hand-written; a larger file is a mistake, not a spec."""
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """Where a node starts, and whether it is a block scalar (``|`` or ``>``)."""
 
     line: int
@@ -137,6 +136,8 @@ def _pairs(node: yaml.MappingNode, doc: Document) -> Iterator[tuple[yaml.Node, y
 def _scalar(node: yaml.Node, doc: Document) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise SpecError("a key must be a plain scalar", doc_location(doc, node))
+    if node.tag == _STR:  # most scalars: skip the generic constructor
+        return node.value
     try:
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
@@ -149,3 +150,4 @@ def doc_location(doc: Document, node: yaml.Node) -> Location:
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
+_STR = "tag:yaml.org,2002:str"

@@ -125,7 +125,11 @@ class Signature:
 
 
 def _source(source: str, node: ast.expr | None) -> str | None:
-    return None if node is None else ast.get_source_segment(source, node)
+    if node is None:
+        return None
+    if node.end_lineno == node.lineno == 1 and source.isascii():  # the common case, without splitting lines
+        return source[node.col_offset : node.end_col_offset]
+    return ast.get_source_segment(source, node)
 
 
 def _parse_signature(value: Any) -> Any:
