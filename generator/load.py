@@ -8,9 +8,9 @@ and so that later stages can point at the exact node that broke a rule.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
@@ -26,37 +26,52 @@ MAX_BYTES = 1_000_000
 """Specs are hand-written; a larger file is a mistake, not a spec."""
 
 
-class Mark(NamedTuple):
-    """Where a node starts, and whether it is a block scalar (``|`` or ``>``)."""
-
-    line: int
-    col: int
-    block: bool = False
-
-
 @dataclass(frozen=True)
 class Document:
-    """The data of one YAML file and the marks of its nodes by key path."""
+    """The data of one YAML file, and its node tree for finding where a value stands.
+
+    Locations are looked up on demand, walking the tree along a key path: most
+    files never need one, so none are recorded up front.
+    """
 
     path: str
     data: Any
-    values: dict[Key, Mark] = field(default_factory=dict)
-    keys: dict[Key, Mark] = field(default_factory=dict)
+    root: yaml.Node | None = None
+    text: str = ""
+
+    def _walk(self, key: Key) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest node along ``key``, and the key node naming it in its mapping."""
+        node, key_node = self.root, None
+        for part in key:
+            found = None
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                found = (None, node.value[part])
+            if found is None:
+                return node, None
+            key_node, node = found
+        return node, key_node
 
     def locate(self, key: Key, *, at_key: bool = False) -> Location:
         """The location of the node at ``key``, or of its nearest ancestor."""
-        table = self.keys if at_key else self.values
-        for end in range(len(key), -1, -1):
-            prefix = key[:end]
-            mark = table.get(prefix) or self.values.get(prefix)
-            if mark is not None:
-                return Location(self.path, mark.line, mark.col)
-        return Location(self.path)
+        node, key_node = self._walk(key)
+        target = key_node if at_key and key_node is not None else node
+        if target is None:
+            return Location(self.path)
+        return Location(self.path, target.start_mark.line + 1, target.start_mark.column + 1)
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (from 1) of the file's text."""
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def first_code_line(self, key: Key) -> int:
         """The file line on which the text of the scalar at ``key`` begins."""
-        mark = self.values[key]
-        return mark.line + 1 if mark.block else mark.line
+        node, _ = self._walk(key)
+        assert node is not None
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        return node.start_mark.line + 1 + (1 if block else 0)
 
 
 def read(path: Path, *, shown_as: str) -> Document:
@@ -91,21 +106,14 @@ def parse(text: str, *, shown_as: str) -> Document:
         raise SpecError(f"invalid YAML: {exc}", Location(shown_as)) from None
     if node is None:
         raise SpecError("the file is empty; a spec is a mapping", Location(shown_as))
-    doc = Document(shown_as, None)
-    data = _build(node, (), doc, set())
-    return Document(shown_as, data, doc.values, doc.keys)
+    doc = Document(shown_as, None, node)
+    return Document(shown_as, _build(node, doc, set()), node, text)
 
 
-def _mark(node: yaml.Node) -> Mark:
-    block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, block)
-
-
-def _build(node: yaml.Node, key: Key, doc: Document, seen: set[int]) -> Any:
+def _build(node: yaml.Node, doc: Document, seen: set[int]) -> Any:
     if id(node) in seen:  # an alias: expanding them invites exponential blow-up
         raise SpecError("anchors and aliases (&, *) are not allowed in specs", doc_location(doc, node))
     seen.add(id(node))
-    doc.values[key] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in _pairs(node, doc):
@@ -113,16 +121,15 @@ def _build(node: yaml.Node, key: Key, doc: Document, seen: set[int]) -> Any:
             if not isinstance(name, str):
                 raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, key_node))
             if name in result:
-                first = doc.keys[(*key, name)]
+                first = next(k for k, _ in node.value if k.value == name)
                 raise SpecError(
-                    f"duplicate key {name!r} (first defined at line {first.line})",
+                    f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})",
                     doc_location(doc, key_node),
                 )
-            doc.keys[(*key, name)] = _mark(key_node)
-            result[name] = _build(value_node, (*key, name), doc, seen)
+            result[name] = _build(value_node, doc, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*key, i), doc, seen) for i, item in enumerate(node.value)]
+        return [_build(item, doc, seen) for item in node.value]
     return _scalar(node, doc)
 
 

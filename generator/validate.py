@@ -283,8 +283,11 @@ def _syntax_errors(file: SpecFile, key: Key, code: str) -> Iterator[SpecError]:
     try:
         compile("\n" * (first - 1) + code, str(file.path), "exec", dont_inherit=True)
     except SyntaxError as exc:
-        col = file.locate(key).col if not file.doc.values[key].block else (exc.offset or 1)
-        where = Location(file.doc.path, exc.lineno or first, col)
+        line = exc.lineno or first
+        code_line = code.splitlines()[line - first] if 0 <= line - first < len(code.splitlines()) else ""
+        file_line = file.doc.line(line)
+        indent = (len(file_line) - len(file_line.lstrip())) - (len(code_line) - len(code_line.lstrip()))
+        where = Location(file.doc.path, line, max(indent, 0) + (exc.offset or 1))
         yield SpecError(f"example does not compile: {exc.msg}", where)
     except ValueError as exc:  # e.g. source with NUL bytes
         yield SpecError(f"example does not compile: {exc}", file.locate(key))

@@ -20,7 +20,7 @@ EXPECTED = [
     ("duplicate-key", "torch.amax.yaml:4:3", "duplicate key 'kind' (first defined at line 3)"),
     ("empty", "torch.amax.yaml:1:1", "the file is empty; a spec is a mapping"),
     ("escaping-id", "torch.amax.yaml:35:13", "targets.0.examples.0.id: '../x' is not valid; it must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit"),  # noqa: E501
-    ("example-syntax", "torch.amax.yaml:42:17", "example does not compile: '(' was never closed"),
+    ("example-syntax", "torch.amax.yaml:42:27", "example does not compile: '(' was never closed"),
     ("file-name", "torch.amin.yaml:2:9", "file name 'torch.amin.yaml' does not match the torch API; expected 'torch.amax.yaml'"),  # noqa: E501
     ("missing-field", "torch.amax.yaml:2:3", "missing required field 'torch.url'"),
     ("missing-row", "torch.amax.yaml:23:7", "parameter 'where' of mindspore.ops.amax has no row in the table"),
