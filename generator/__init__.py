@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import LANGUAGES
-from generator.render import Outputs, Versions, make_env, page_name, render_overview, render_page
+from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
 
 __all__ = ["BuildReport", "Project", "build", "render_all"]
@@ -68,7 +68,7 @@ class BuildReport:
 
 
 def render_all(
-    corpus: Corpus, *, templates: Path, outputs: Outputs | None = None, versions: Versions | None = None
+    corpus: Corpus, *, templates: Path, outputs: CorpusOutputs | None = None, versions: Versions | None = None
 ) -> dict[str, str]:
     """Every page of the site as text, by path relative to the generated folder."""
     env = make_env(templates)
@@ -76,7 +76,7 @@ def render_all(
     specs = [f.spec for f in corpus.files]
     for lang in LANGUAGES:
         for spec in specs:
-            own = {k[1:]: v for k, v in (outputs or {}).items() if k[0] == spec.torch.name}
+            own = {(t, e, side): v for (api, t, e, side), v in (outputs or {}).items() if api == spec.torch.name}
             pages[f"{lang}/{page_name(spec)}.md"] = render_page(
                 spec, lang=lang, env=env, outputs=own, versions=versions
             )
@@ -85,7 +85,7 @@ def render_all(
 
 
 def build(
-    project: Project, *, html: bool = True, outputs: Outputs | None = None, versions: Versions | None = None
+    project: Project, *, html: bool = True, outputs: CorpusOutputs | None = None, versions: Versions | None = None
 ) -> BuildReport:
     """Load and validate every spec, render the pages, write them, build the site."""
     corpus = load_corpus(spec_paths(project.mappings))

@@ -49,9 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="apimap",
         description="Build verified PyTorch → MindSpore API mapping pages from YAML specs.",
     )
-    parser.add_argument(
-        "--root", default=".", help="project folder holding mappings/, templates/, docs/ (default: .)"
-    )
+    parser.add_argument("--root", default=".", help="project folder holding mappings/, templates/, docs/ (default: .)")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     cmd = commands.add_parser("build", help="render every page and build the HTML site")

@@ -6,6 +6,7 @@ Every error a user can cause carries a location and prints as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class BuildError(ApimapError):
 class ErrorGroup(ApimapError):
     """Several errors found in one run, reported together, sorted by location."""
 
-    def __init__(self, errors: list[ApimapError]) -> None:
+    def __init__(self, errors: Sequence[ApimapError]) -> None:
         self.errors = sorted(errors, key=_sort_key)
         super().__init__("\n".join(str(e) for e in self.errors))
 

@@ -13,10 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.model import Category, Parameter, Signature, category
+from generator.model import Category, Parameter, ParamKind, Signature, category
 from generator.validate import Corpus
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 
 
 class _Out(BaseModel):
@@ -27,7 +27,7 @@ class ExportParameter(_Out):
     """One parameter of one side, as declared in the spec."""
 
     name: str
-    kind: Literal["positional", "normal", "var_positional", "keyword_only", "var_keyword"]
+    kind: ParamKind
     """How it can be passed."""
     default: str | None
     """Python source of the default value, or null when it is required."""

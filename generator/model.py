@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 LANGUAGES: tuple[str, ...] = ("en", "zh_CN")
 Framework = Literal["torch", "mindspore"]
+ParamKind = Literal["positional", "normal", "var_positional", "keyword_only", "var_keyword"]
 FRAMEWORKS: tuple[Framework, ...] = ("torch", "mindspore")
 
 
@@ -51,7 +52,7 @@ class Parameter:
     """One parameter of a signature; ``default`` is its source text, if any."""
 
     name: str
-    kind: Literal["positional", "normal", "var_positional", "keyword_only", "var_keyword"]
+    kind: ParamKind
     default: str | None = None
 
     @property
@@ -93,11 +94,9 @@ class Signature:
             raise ValueError("write signatures without annotations")
         params: list[Parameter] = []
         positional = [*args.posonlyargs, *args.args]
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
-            args.defaults
-        )
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
-            kind = "positional" if i < len(args.posonlyargs) else "normal"
+            kind: ParamKind = "positional" if i < len(args.posonlyargs) else "normal"
             params.append(Parameter(arg.arg, kind, _source(source, default)))
         if args.vararg:
             params.append(Parameter(args.vararg.arg, "var_positional"))

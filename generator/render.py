@@ -17,7 +17,9 @@ import jinja2
 from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text, category
 
 Outputs = Mapping[tuple[str, str, str], str]
-"""Captured stdout of example snippets by (target id, example id, framework)."""
+"""Captured stdout of one spec's snippets by (target id, example id, framework)."""
+CorpusOutputs = Mapping[tuple[str, str, str, str], str]
+"""Captured stdout of all snippets by (torch API, target id, example id, framework)."""
 
 
 @dataclass(frozen=True)

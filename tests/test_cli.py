@@ -72,7 +72,9 @@ def test_check_refuses_a_missing_translation(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
-    (project / "mappings" / "torch.amax.yaml").write_text(text.replace("    zh_CN: 返回沿给定维度每个切片的最大值。\n", ""))
+    (project / "mappings" / "torch.amax.yaml").write_text(
+        text.replace("    zh_CN: 返回沿给定维度每个切片的最大值。\n", "")
+    )
     monkeypatch.chdir(project)
     code, _, err = _run(capsys, "check")
     assert code == 2

@@ -7,7 +7,6 @@ Regenerate the golden pages after an intended change with
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +25,12 @@ REGENERATE = "python -m tests.test_render"
 def _golden_pages() -> dict[str, str]:
     spec = load_spec(GOLDEN_SPEC).spec
     env = make_env(ROOT / "templates")
-    outputs = {(t.id, e.id, side): f"<{side} output of {e.id}>" for t in spec.targets for e in t.examples
-               for side in ("torch", "mindspore")}
+    outputs = {
+        (t.id, e.id, side): f"<{side} output of {e.id}>"
+        for t in spec.targets
+        for e in t.examples
+        for side in ("torch", "mindspore")
+    }
     return {
         f"{spec.torch.name}.{lang}.md": render_page(spec, lang=lang, env=env, outputs=outputs, versions=VERSIONS)
         for lang in ("en", "zh_CN")

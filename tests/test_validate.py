@@ -15,13 +15,29 @@ INVALID = DATA / "invalid"
 
 # (case folder, location inside it, message): every message pinned whole.
 EXPECTED = [
-    ("bad-kind-value", "torch.amax.yaml:24:45", "targets.0.table.1.kind.0: 'renamd' is not one of same, renamed, default_differs, type_differs, behaviour_differs, torch_only, mindspore_only; did you mean 'renamed'?"),  # noqa: E501
-    ("bad-signature", "torch.amax.yaml:4:14", "torch.signature: a signature is written in parentheses, e.g. '(input, dim=None)'"),  # noqa: E501
+    (
+        "bad-kind-value",
+        "torch.amax.yaml:24:45",
+        "targets.0.table.1.kind.0: 'renamd' is not one of same, renamed, default_differs, type_differs, behaviour_differs, torch_only, mindspore_only; did you mean 'renamed'?",
+    ),
+    (
+        "bad-signature",
+        "torch.amax.yaml:4:14",
+        "torch.signature: a signature is written in parentheses, e.g. '(input, dim=None)'",
+    ),
     ("duplicate-key", "torch.amax.yaml:4:3", "duplicate key 'kind' (first defined at line 3)"),
     ("empty", "torch.amax.yaml:1:1", "the file is empty; a spec is a mapping"),
-    ("escaping-id", "torch.amax.yaml:35:13", "targets.0.examples.0.id: '../x' is not valid; it must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit"),  # noqa: E501
+    (
+        "escaping-id",
+        "torch.amax.yaml:35:13",
+        "targets.0.examples.0.id: '../x' is not valid; it must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+    ),
     ("example-syntax", "torch.amax.yaml:42:27", "example does not compile: '(' was never closed"),
-    ("file-name", "torch.amin.yaml:2:9", "file name 'torch.amin.yaml' does not match the torch API; expected 'torch.amax.yaml'"),  # noqa: E501
+    (
+        "file-name",
+        "torch.amin.yaml:2:9",
+        "file name 'torch.amin.yaml' does not match the torch API; expected 'torch.amax.yaml'",
+    ),
     ("missing-field", "torch.amax.yaml:2:3", "missing required field 'torch.url'"),
     ("missing-row", "torch.amax.yaml:23:7", "parameter 'where' of mindspore.ops.amax has no row in the table"),
     ("non-utf8", "torch.amax.yaml:8:12", "not UTF-8: byte 0xff cannot be decoded"),
@@ -32,7 +48,11 @@ EXPECTED = [
     ("unknown-field", "torch.amax.yaml:2:3", "missing required field 'torch.summary'"),
     ("unknown-field", "torch.amax.yaml:6:3", "unknown field 'sumary'; did you mean 'summary'?"),
     ("unknown-parameter", "torch.amax.yaml:23:7", "parameter 'keepdim' of torch.amax has no row in the table"),
-    ("unknown-parameter", "torch.amax.yaml:25:17", "torch.amax has no parameter 'keep_dim'; its signature is (input, dim=None, keepdim=False, *, out=None)"),  # noqa: E501
+    (
+        "unknown-parameter",
+        "torch.amax.yaml:25:17",
+        "torch.amax has no parameter 'keep_dim'; its signature is (input, dim=None, keepdim=False, *, out=None)",
+    ),
     ("wrong-type", "torch.amax.yaml:3:9", "torch.kind: Input should be 'function', 'class' or 'method'"),
     ("yaml-syntax", "torch.amax.yaml:24:9", "invalid YAML: did not find expected ',' or '}'"),
 ]
