@@ -138,20 +138,47 @@ def _pydantic_error(doc: Document, error: Any) -> SpecError:
         return SpecError(message, doc.locate(loc, at_key=True))
     if kind == "missing":
         return SpecError(f"missing required field {field!r}", doc.locate(loc[:-1]))
-    if kind in ("enum", "literal_error") and isinstance(error.get("input"), str):
+    if kind in ("enum", "literal_error"):
         allowed = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
         message = f"{field}: {error['input']!r} is not one of {', '.join(allowed)}"
-        guess = difflib.get_close_matches(error["input"], allowed, n=1)
+        guess = difflib.get_close_matches(str(error["input"]), allowed, n=1)
         if guess:
             message += f"; did you mean {guess[0]!r}?"
         return SpecError(message, doc.locate(loc))
     if kind == "string_pattern_mismatch":
         wanted = _PATTERN_HELP.get(str(error["ctx"]["pattern"]), f"match {error['ctx']['pattern']}")
         return SpecError(f"{field}: {error['input']!r} is not valid; it must {wanted}", doc.locate(loc))
+    if kind in _TYPE_ERRORS:
+        got = error.get("input")
+        return SpecError(f"{field}: expected {_TYPE_ERRORS[kind]}, got {_describe(got)}", doc.locate(loc))
+    if kind == "too_short":
+        need = error["ctx"]["min_length"]
+        return SpecError(f"{field}: needs at least {need} item{'s' if need != 1 else ''}", doc.locate(loc))
     message = str(error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
     return SpecError(f"{field}: {message}", doc.locate(loc))
+
+
+_TYPE_ERRORS = {
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "string_type": "text",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _fields_at(loc: Key) -> list[str]:
@@ -271,7 +298,8 @@ def kind_problems(row: Row, torch_sig: Signature, ms_sig: Signature) -> Iterator
             "but kind does not include 'default_differs'"
         )
     if not differs and DiffKind.DEFAULT_DIFFERS in kinds:
-        yield f"kind says 'default_differs' but both defaults are {_shown(tp.default)}"
+        both = "neither side has a default" if tp.default is None else f"both defaults are {tp.default}"
+        yield f"kind says 'default_differs' but {both}"
 
 
 def _shown(default: str | None) -> str:

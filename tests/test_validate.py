@@ -15,17 +15,49 @@ INVALID = DATA / "invalid"
 
 # (case folder, location inside it, message): every message pinned whole.
 EXPECTED = [
+    ("anchor-alias", "torch.amax.yaml:6:12", "anchors and aliases (&, *) are not allowed in specs"),
+    ("annotated-signature", "torch.amax.yaml:4:14", "torch.signature: write signatures without annotations"),
+    (
+        "bad-compare-name",
+        "torch.amax.yaml:50:19",
+        "targets.0.examples.0.compare.0.name: 'out[0]' is not valid; it must be a Python identifier",
+    ),
     (
         "bad-kind-value",
         "torch.amax.yaml:24:45",
         "targets.0.table.1.kind.0: 'renamd' is not one of same, renamed, default_differs, type_differs, behaviour_differs, torch_only, mindspore_only; did you mean 'renamed'?",
     ),
     (
+        "bad-qualified-name",
+        "torch.amax.yaml:2:9",
+        "torch.name: 'amax' is not valid; it must be a dotted Python name such as 'torch.optim.Rprop'",
+    ),
+    (
+        "bad-row-category",
+        "torch.amax.yaml:23:20",
+        "targets.0.table.0.category: 'params' is not one of parameter, input, output; did you mean 'parameter'?",
+    ),
+    (
         "bad-signature",
         "torch.amax.yaml:4:14",
         "torch.signature: a signature is written in parentheses, e.g. '(input, dim=None)'",
     ),
+    (
+        "default-differs-but-equal",
+        "torch.amax.yaml:23:48",
+        "kind says 'default_differs' but neither side has a default",
+    ),
+    ("default-missing-kind", "torch.amax.yaml:25:53", "targets.0.table.2.kind: needs at least 1 item"),
+    ("duplicate-api", "torch.amax.yml:2:9", "a second spec for torch.amax (the first is torch.amax.yaml:2)"),
+    (
+        "duplicate-api",
+        "torch.amax.yml:2:9",
+        "file name 'torch.amax.yml' does not match the torch API; expected 'torch.amax.yaml'",
+    ),
+    ("duplicate-example-id", "torch.amax.yaml:51:13", "duplicate example id 'basic'"),
     ("duplicate-key", "torch.amax.yaml:4:3", "duplicate key 'kind' (first defined at line 3)"),
+    ("duplicate-target-id", "torch.amax.yaml:51:9", "duplicate target id 'ops'"),
+    ("empty-targets", "torch.amax.yaml:9:10", "targets: needs at least 1 item"),
     ("empty", "torch.amax.yaml:1:1", "the file is empty; a spec is a mapping"),
     (
         "escaping-id",
@@ -38,22 +70,44 @@ EXPECTED = [
         "torch.amin.yaml:2:9",
         "file name 'torch.amin.yaml' does not match the torch API; expected 'torch.amax.yaml'",
     ),
+    (
+        "http-url",
+        "torch.amax.yaml:5:8",
+        "torch.url: 'http://docs.pytorch.org/docs/2.13/generated/torch.amax.html' is not valid; it must be an https:// address without spaces or quotes",
+    ),
+    ("list-instead-of-mapping", "torch.amax.yaml:7:5", "torch.summary: expected a mapping, got a list"),
     ("missing-field", "torch.amax.yaml:2:3", "missing required field 'torch.url'"),
     ("missing-row", "torch.amax.yaml:23:7", "parameter 'where' of mindspore.ops.amax has no row in the table"),
+    ("misspelled-top-level", "torch.amax.yaml:1:1", "missing required field 'targets'"),
+    ("misspelled-top-level", "torch.amax.yaml:9:1", "unknown field 'targts'; did you mean 'targets'?"),
+    ("no-examples", "torch.amax.yaml:10:5", "missing required field 'targets.0.examples'"),
+    ("no-targets", "torch.amax.yaml:1:1", "missing required field 'targets'"),
     ("non-utf8", "torch.amax.yaml:8:12", "not UTF-8: byte 0xff cannot be decoded"),
     ("not-a-mapping", "torch.amax.yaml:1:1", "a spec is a mapping with 'torch' and 'targets'"),
+    ("number-instead-of-text", "torch.amax.yaml:20:11", "targets.0.differences.en: expected text, got int 42"),
+    ("parameter-twice", "torch.amax.yaml:34:34", "mindspore parameter 'where' has two rows"),
     ("renamed-but-equal", "torch.amax.yaml:23:48", "kind says 'renamed' but both sides are called 'input'"),
+    ("row-without-names", "torch.amax.yaml:23:7", "parameter 'initial' of mindspore.ops.amax has no row in the table"),
+    ("row-without-names", "torch.amax.yaml:32:9", "a row names at least one side"),
     ("same-but-renamed", "torch.amax.yaml:24:45", "names differ ('dim' vs 'axis') but kind does not include 'renamed'"),
+    ("same-combined", "torch.amax.yaml:24:45", "kind 'same' cannot be combined with other kinds"),
     ("tab", "torch.amax.yaml:3:1", "invalid YAML: found a tab character that violates indentation"),
+    ("torch-only-with-both-names", "torch.amax.yaml:32:17", "torch parameter 'out' has two rows"),
+    (
+        "torch-only-with-both-names",
+        "torch.amax.yaml:32:48",
+        "a row that names both sides cannot be 'torch_only' or 'mindspore_only'",
+    ),
     ("unknown-field", "torch.amax.yaml:2:3", "missing required field 'torch.summary'"),
     ("unknown-field", "torch.amax.yaml:6:3", "unknown field 'sumary'; did you mean 'summary'?"),
+    ("unknown-nested-field", "torch.amax.yaml:29:9", "unknown field 'nte'; did you mean 'note'?"),
     ("unknown-parameter", "torch.amax.yaml:23:7", "parameter 'keepdim' of torch.amax has no row in the table"),
     (
         "unknown-parameter",
         "torch.amax.yaml:25:17",
         "torch.amax has no parameter 'keep_dim'; its signature is (input, dim=None, keepdim=False, *, out=None)",
     ),
-    ("wrong-type", "torch.amax.yaml:3:9", "torch.kind: Input should be 'function', 'class' or 'method'"),
+    ("wrong-type", "torch.amax.yaml:3:9", "torch.kind: 3 is not one of function, class, method"),
     ("yaml-syntax", "torch.amax.yaml:24:9", "invalid YAML: did not find expected ',' or '}'"),
 ]
 
@@ -113,3 +167,28 @@ def test_the_project_mappings_are_valid() -> None:
     assert not corpus.warnings
     for file in corpus.files:
         assert re.fullmatch(r"torch(\.\w+)+\.yaml", file.path.name)
+
+
+def test_a_very_large_file_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "torch.amax.yaml").write_text("a: " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _errors(Path(".")) == ["torch.amax.yaml:1:1: file is 2,000,005 bytes; a spec may have at most 1,000,000"]
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in INVALID.iterdir()))
+def test_the_cli_reports_each_case_without_traceback(
+    case: str, project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cli import main
+
+    for source in (INVALID / case).iterdir():
+        shutil.copy(source, project / "mappings")
+    monkeypatch.chdir(project)
+    assert main(["build", "--no-html"]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    assert lines[-1].startswith("apimap: ")
+    for line in lines[:-1]:
+        assert re.match(r"^mappings/torch\.amax\.ya?ml:\d+:\d+: \S", line), line
+    assert not (project / "docs" / "generated").exists()
