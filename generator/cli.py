@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--no-html", action="store_true", help="render the Markdown pages only, skip Sphinx")
     cmd.set_defaults(func=_build)
 
-    cmd = commands.add_parser("check", help="validate every spec; refuse missing translations")
+    cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
+    cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
     cmd.set_defaults(func=_check)
 
     cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
@@ -84,11 +85,14 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
+    from generator.check import check
+
     corpus = load_corpus(spec_paths(project.mappings))
-    problems = list(corpus.warnings)
+    problems = check(corpus, mappings=project.mappings, installed=not args.offline)
     if problems:
         raise ErrorGroup(problems)
-    print(f"apimap: {len(corpus.files)} specs are valid")
+    against = "" if args.offline else " and agree with the installed frameworks"
+    print(f"apimap: {len(corpus.files)} specs are valid{against}")
     return EXIT_OK
 
 

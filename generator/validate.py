@@ -337,17 +337,18 @@ def _duplicates(files: list[SpecFile]) -> Iterator[SpecError]:
 
 def missing_translations(file: SpecFile) -> Iterator[SpecError]:
     """One warning per prose field with no ``zh_CN`` text."""
-    for key, text in _texts(file.spec, ()):
+    for key, text in texts(file.spec, ()):
         if text.zh_CN is None:
             yield SpecError("missing zh_CN translation", file.locate(key))
 
 
-def _texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:
+def texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:
+    """Every prose field below ``value``, with its key path."""
     if isinstance(value, Text):
         yield key, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), (*key, name))
+            yield from texts(getattr(value, name), (*key, name))
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
-            yield from _texts(item, (*key, i))
+            yield from texts(item, (*key, i))

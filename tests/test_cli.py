@@ -76,7 +76,7 @@ def test_check_refuses_a_missing_translation(
         text.replace("    zh_CN: 返回沿给定维度每个切片的最大值。\n", "")
     )
     monkeypatch.chdir(project)
-    code, _, err = _run(capsys, "check")
+    code, _, err = _run(capsys, "check", "--offline")
     assert code == 2
     assert err.splitlines()[0] == "mappings/torch.amax.yaml:8:5: missing zh_CN translation"
     code, _, err = _run(capsys, "build", "--no-html")
