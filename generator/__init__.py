@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,10 @@ from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
 
-__all__ = ["BuildReport", "Project", "build", "render_all"]
+__all__ = ["BuildReport", "Progress", "Project", "build", "render_all"]
+
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as long work advances; the CLI draws it on a terminal."""
 
 
 @dataclass(frozen=True)
@@ -68,33 +71,48 @@ class BuildReport:
 
 
 def render_all(
-    corpus: Corpus, *, templates: Path, outputs: CorpusOutputs | None = None, versions: Versions | None = None
+    corpus: Corpus,
+    *,
+    templates: Path,
+    outputs: CorpusOutputs | None = None,
+    versions: Versions | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, str]:
     """Every page of the site as text, by path relative to the generated folder."""
     env = make_env(templates)
+    by_api: dict[str, dict[tuple[str, str, str], str]] = {}
+    for (api, target, example, side), text in (outputs or {}).items():
+        by_api.setdefault(api, {})[(target, example, side)] = text
     pages: dict[str, str] = {}
     specs = [f.spec for f in corpus.files]
+    total = len(LANGUAGES) * (len(specs) + 1)
     for lang in LANGUAGES:
         for spec in specs:
-            own = {(t, e, side): v for (api, t, e, side), v in (outputs or {}).items() if api == spec.torch.name}
             pages[f"{lang}/{page_name(spec)}.md"] = render_page(
-                spec, lang=lang, env=env, outputs=own, versions=versions
+                spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
             )
+            if progress:
+                progress("rendering", len(pages), total)
         pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
     return pages
 
 
 def build(
-    project: Project, *, html: bool = True, outputs: CorpusOutputs | None = None, versions: Versions | None = None
+    project: Project,
+    *,
+    html: bool = True,
+    outputs: CorpusOutputs | None = None,
+    versions: Versions | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Load and validate every spec, render the pages, write them, build the site."""
     corpus = load_corpus(spec_paths(project.mappings))
-    pages = render_all(corpus, templates=project.templates, outputs=outputs, versions=versions)
+    pages = render_all(corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress)
     written, unchanged, removed = write_tree(project.generated, pages)
     if html:
         from generator.site import build_html
 
-        build_html(docs=project.docs, build_dir=project.docs / "_build")
+        build_html(docs=project.docs, build_dir=project.docs / "_build", progress=progress)
     return BuildReport(corpus, tuple(written), unchanged, tuple(removed))
 
 

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generator.errors import ApiNotFoundError, ApimapError, ErrorGroup, Location, SpecError, relative
+from generator.errors import ApimapError, ApiNotFoundError, ErrorGroup, Location, SpecError, relative
 from generator.load import Key, read
 from generator.model import Api, Text
 from generator.validate import Corpus, SpecFile, missing_translations, texts

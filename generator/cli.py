@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,8 +71,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Bar:
+    """A one-line progress bar on a terminal's stderr; nothing when piped or in CI."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        if line != self.last:
+            sys.stderr.write(line + ("\n" if done >= total else ""))
+            sys.stderr.flush()
+            self.last = line
+
+
+def _progress() -> _Bar | None:
+    return _Bar() if sys.stderr.isatty() and not os.environ.get("CI") else None
+
+
 def _build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, html=not args.no_html)
+    report = build(project, html=not args.no_html, progress=_progress())
     for warning in report.corpus.warnings:
         print(f"{warning} (warning; `apimap check` refuses it)", file=sys.stderr)
     pages = len(report.written) + report.unchanged

@@ -9,16 +9,20 @@ previous site, and a cache that still knows which pages need work.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import BuildError
 
+Progress = Callable[[str, int, int], None]
 
-def build_html(*, docs: Path, build_dir: Path, quiet: bool = True) -> Path:
+
+def build_html(*, docs: Path, build_dir: Path, progress: Progress | None = None) -> Path:
     """Build the site into ``build_dir/html``; raise `BuildError` on any warning."""
     _recover(build_dir)
     work = Path(tempfile.mkdtemp(dir=build_dir.parent, prefix=f".{build_dir.name}-"))
@@ -28,38 +32,36 @@ def build_html(*, docs: Path, build_dir: Path, quiet: bool = True) -> Path:
             shutil.copytree(build_dir, work, dirs_exist_ok=True, symlinks=True)
         # a process of its own: Sphinx keeps global registries that a second
         # in-process build would trip over
-        command = [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-W",
-            "--keep-going",
-            "-d",
-            str(work / "doctrees"),
-        ]
-        command += ["-q"] if quiet else []
-        result = subprocess.run(
-            [*command, str(docs), str(work / "html")],
-            stdout=subprocess.DEVNULL if quiet else None,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=False,
-            env={
-                **os.environ,
-                "PYTHONHASHSEED": "0",
-                "SOURCE_DATE_EPOCH": "0",
-                "LC_ALL": "C.UTF-8",
-                "TZ": "UTC",
-            },
-        )
-        if result.returncode != 0:
-            raise BuildError(f"Sphinx failed:\n{_first_lines(result.stderr)}")
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees")]
+        command += [str(docs), str(work / "html")] if progress else ["-q", str(docs), str(work / "html")]
+        # warnings go to a file: a full stderr pipe would stall Sphinx while we read stdout
+        with (
+            tempfile.TemporaryFile("w+", encoding="utf-8") as stderr,
+            subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0", "LC_ALL": "C.UTF-8", "TZ": "UTC"},
+            ) as sphinx,
+        ):
+            assert sphinx.stdout is not None
+            for line in sphinx.stdout:
+                match = _PERCENT.search(line)
+                if progress and match:
+                    progress(f"sphinx: {match['phase']}", int(match["pct"]), 100)
+            sphinx.wait()
+            stderr.seek(0)
+            errors = stderr.read()
+        if sphinx.returncode != 0:
+            raise BuildError(f"Sphinx failed:\n{_first_lines(errors)}")
         _swap(work, build_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return build_dir / "html"
+
+
+_PERCENT = re.compile(r"(?P<phase>reading sources|writing output)\.*\s*\[\s*(?P<pct>\d+)%\]")
 
 
 def _swap(new: Path, current: Path) -> None:
