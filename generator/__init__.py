@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import ApimapError, ErrorGroup, Location, SpecError
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -101,12 +102,19 @@ def build(
     project: Project,
     *,
     html: bool = True,
-    outputs: CorpusOutputs | None = None,
-    versions: Versions | None = None,
+    examples: bool = True,
+    refresh: bool = False,
+    timeout: float = 60.0,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Load and validate every spec, render the pages, write them, build the site."""
+    """Load and validate every spec, run its examples, render the pages, write them, build the site."""
     corpus = load_corpus(spec_paths(project.mappings))
+    outputs: CorpusOutputs = {}
+    versions: Versions | None = None
+    if examples:
+        outputs, versions = run_examples(
+            corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress
+        )
     pages = render_all(corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress)
     written, unchanged, removed = write_tree(project.generated, pages)
     if html:
@@ -114,6 +122,37 @@ def build(
 
         build_html(docs=project.docs, build_dir=project.docs / "_build", progress=progress)
     return BuildReport(corpus, tuple(written), unchanged, tuple(removed))
+
+
+def run_examples(
+    corpus: Corpus, *, cache: Path, refresh: bool, timeout: float, progress: Progress | None
+) -> tuple[CorpusOutputs, Versions]:
+    """Run every example; their printed output, or every failure as a located error."""
+    from generator.run import run_corpus, versions
+
+    results = run_corpus(corpus, cache_dir=cache, refresh=refresh, timeout=timeout, progress=progress)
+    files = {f.spec.torch.name: f for f in corpus.files}
+    errors: list[ApimapError] = []
+    outputs: dict[tuple[str, str, str, str], str] = {}
+    for key, result in results.items():
+        file = files[key.api]
+        t = next(i for i, target in enumerate(file.spec.targets) if target.id == key.target)
+        e = next(i for i, ex in enumerate(file.spec.targets[t].examples) if ex.id == key.example)
+        place = ("targets", t, "examples", e)
+        for side, outcome in result.outcomes.items():
+            outputs[(key.api, key.target, key.example, side)] = outcome.stdout
+            if outcome.error is not None:
+                where = file.locate((*place, side))
+                if outcome.line is not None:
+                    where = Location(where.path, outcome.line, 1)
+                last = outcome.error.strip().splitlines()[-1]
+                errors.append(SpecError(f"the {side} snippet of example {key.example!r} failed: {last}", where))
+        for problem in result.problems:
+            errors.append(SpecError(f"example {key.example!r}: {problem}", file.locate((*place, "compare"))))
+    if errors:
+        raise ErrorGroup(errors)
+    found = versions()
+    return outputs, Versions(torch=found["torch"], mindspore=found["mindspore"])
 
 
 def write_tree(folder: Path, files: Mapping[str, str]) -> tuple[list[str], int, list[str]]:

@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("build", help="render every page and build the HTML site")
     cmd.add_argument("--no-html", action="store_true", help="render the Markdown pages only, skip Sphinx")
+    cmd.add_argument("--no-run", action="store_true", help="do not run the examples (pages then show no output)")
+    cmd.add_argument("--refresh", action="store_true", help="run every example again, ignoring the cache")
+    cmd.add_argument("--timeout", type=float, default=60.0, help="seconds one snippet may run (default 60)")
     cmd.set_defaults(func=_build)
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
@@ -92,7 +95,14 @@ def _progress() -> _Bar | None:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, html=not args.no_html, progress=_progress())
+    report = build(
+        project,
+        html=not args.no_html,
+        examples=not args.no_run,
+        refresh=args.refresh,
+        timeout=args.timeout,
+        progress=_progress(),
+    )
     for warning in report.corpus.warnings:
         print(f"{warning} (warning; `apimap check` refuses it)", file=sys.stderr)
     pages = len(report.written) + report.unchanged

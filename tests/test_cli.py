@@ -31,7 +31,7 @@ def test_bad_specs_exit_2_with_located_lines_and_no_traceback(
     for case in ("duplicate-key", "tab"):
         shutil.copy(DATA / "invalid" / case / "torch.amax.yaml", project / "mappings" / f"{case}.yaml")
     monkeypatch.chdir(project)
-    code, out, err = _run(capsys, "build", "--no-html")
+    code, out, err = _run(capsys, "build", "--no-html", "--no-run")
     assert code == 2
     assert err.splitlines() == [
         "mappings/duplicate-key.yaml:4:3: duplicate key 'kind' (first defined at line 3)",
@@ -46,11 +46,11 @@ def test_a_failed_build_leaves_the_previous_pages(
 ) -> None:
     shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
     monkeypatch.chdir(project)
-    assert _run(capsys, "build", "--no-html")[0] == 0
+    assert _run(capsys, "build", "--no-html", "--no-run")[0] == 0
     before = {p: p.read_bytes() for p in (project / "docs" / "generated").rglob("*.md")}
     assert len(before) == 4
     shutil.copy(DATA / "invalid" / "tab" / "torch.amax.yaml", project / "mappings" / "torch.amax.yaml")
-    assert _run(capsys, "build", "--no-html")[0] == 2
+    assert _run(capsys, "build", "--no-html", "--no-run")[0] == 2
     assert {p: p.read_bytes() for p in (project / "docs" / "generated").rglob("*.md")} == before
 
 
@@ -59,10 +59,10 @@ def test_unchanged_pages_keep_their_bytes_and_times(
 ) -> None:
     shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
     monkeypatch.chdir(project)
-    _run(capsys, "build", "--no-html")
+    _run(capsys, "build", "--no-html", "--no-run")
     page = project / "docs" / "generated" / "en" / "torch.amax.md"
     stamp = page.stat().st_mtime_ns
-    code, out, _ = _run(capsys, "build", "--no-html")
+    code, out, _ = _run(capsys, "build", "--no-html", "--no-run")
     assert code == 0
     assert "0 written, 4 unchanged" in out
     assert page.stat().st_mtime_ns == stamp
@@ -79,7 +79,7 @@ def test_check_refuses_a_missing_translation(
     code, _, err = _run(capsys, "check", "--offline")
     assert code == 2
     assert err.splitlines()[0] == "mappings/torch.amax.yaml:8:5: missing zh_CN translation"
-    code, _, err = _run(capsys, "build", "--no-html")
+    code, _, err = _run(capsys, "build", "--no-html", "--no-run")
     assert code == 0
     assert "missing zh_CN translation (warning; `apimap check` refuses it)" in err
 
@@ -97,3 +97,30 @@ def test_schema_check_fails_when_stale(
     assert _run(capsys, "schema", "--check")[0] == 2
     assert _run(capsys, "schema")[0] == 0
     assert _run(capsys, "schema", "--check")[0] == 0
+
+
+def test_a_failing_example_fails_the_build_at_its_line(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace("out = torch.amax(x, dim=1)", "out = torch.amax(x, dim=5)")
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    code, _, err = _run(capsys, "build", "--no-html")
+    assert code == 2
+    assert err.splitlines()[0].startswith(
+        "mappings/torch.amax.yaml:43:1: the torch snippet of example 'basic' failed: IndexError: Dimension out of range"
+    )
+    assert not (project / "docs" / "generated").exists()
+
+
+def test_build_shows_real_outputs_and_versions(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    page = (project / "docs" / "generated" / "en" / "torch.amax.md").read_text(encoding="utf-8")
+    assert "Output:\n\n```text\ntensor([5., 3.])\n```" in page
+    assert "Output:\n\n```text\n[5. 3.]\n```" in page
+    assert "Examples verified with PyTorch 2.13.0 and MindSpore 2.10.0." in page

@@ -14,7 +14,7 @@ from .conftest import ROOT
 def test_the_site_builds_with_warnings_as_errors(project: Path) -> None:
     for spec in (ROOT / "mappings").glob("*.yaml"):
         shutil.copy(spec, project / "mappings")
-    report = build(Project(project))
+    report = build(Project(project), examples=False)
     html = project / "docs" / "_build" / "html"
     for lang in ("en", "zh_CN"):
         assert (html / "generated" / lang / "index.html").is_file()
@@ -30,12 +30,12 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_a_failing_sphinx_build_keeps_the_previous_site(project: Path) -> None:
     shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
-    build(Project(project))
+    build(Project(project), examples=False)
     html = project / "docs" / "_build" / "html"
     before = _tree(html)
     (project / "docs" / "index.md").write_text("# Broken\n\n{ref}`no-such-label`\n", encoding="utf-8")
     try:
-        build(Project(project))
+        build(Project(project), examples=False)
     except BuildError as exc:
         assert "no-such-label" in str(exc)
     else:
@@ -48,8 +48,8 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path_factory: pytest.T
     shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
     other = tmp_path_factory.mktemp("other")
     shutil.copytree(project, other, dirs_exist_ok=True)
-    build(Project(project))
-    build(Project(other))
+    build(Project(project), examples=False)
+    build(Project(other), examples=False)
     first, second = _tree(project / "docs" / "_build" / "html"), _tree(other / "docs" / "_build" / "html")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []

@@ -1,0 +1,467 @@
+"""Executing examples in framework worker processes, with an on-disk cache.
+
+A worker (``python -m generator.run torch``) imports its framework once and
+then runs snippet after snippet, each in a fresh namespace, with seeded random
+generators, inside a temporary folder it may not write outside of. The pool
+keeps one worker per framework, replaces a worker that hangs or dies, and
+caches every successful result under a key that covers the code, the spec and
+the installed versions, so a re-run with nothing changed starts no worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.model import FRAMEWORKS, Compare, Example, Framework
+from generator.validate import Corpus, SpecFile
+
+CACHE_FORMAT = 1
+DEFAULT_TIMEOUT = 60.0
+_HEADER = struct.Struct("!I")
+_TOLERANCES = {  # (rtol, atol) by the coarser of the two dtypes
+    "float16": (1e-3, 1e-3),
+    "bfloat16": (1e-2, 1e-2),
+    "float32": (1e-5, 1e-6),
+    "float64": (1e-7, 1e-9),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One snippet to run: its code and where it stands in its spec file."""
+
+    framework: Framework
+    code: str
+    filename: str
+    first_line: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a snippet did: its printed output, the requested values, or its error."""
+
+    stdout: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    duration: float = 0.0
+    cached: bool = False
+    line: int | None = None
+    """The spec file line of the failing statement, when the snippet raised."""
+
+
+@dataclass(frozen=True)
+class ExampleKey:
+    """Names one example: the spec's torch API, the target id and the example id."""
+
+    api: str
+    target: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """Both snippets' outcomes and what their comparison found wrong."""
+
+    outcomes: Mapping[Framework, Outcome]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether both snippets ran and every comparison held."""
+        return not self.problems and all(o.error is None for o in self.outcomes.values())
+
+
+def versions() -> dict[Framework, str]:
+    """The installed framework versions, read without importing them."""
+    return {name: _version(name) for name in FRAMEWORKS}
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist).split("+", 1)[0]
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+# ---------------------------------------------------------------- the worker
+
+
+def _send(stream: Any, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: Any) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    return pickle.loads(stream.read(size))
+
+
+def _worker(framework: str) -> None:
+    """The worker's loop: requests on stdin, replies on a private copy of stdout."""
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # C-level prints of the frameworks must not reach the channel
+    requests = sys.stdin.buffer
+    module = __import__(framework)
+    state = _Sandbox()
+    sys.addaudithook(state.audit)
+    while True:
+        try:
+            request: Request = _receive(requests)
+        except EOFError:
+            return
+        _send(channel, _execute(request, module, state))
+
+
+class _Sandbox:
+    """Refuses writes outside the example's folder while a snippet runs."""
+
+    def __init__(self) -> None:
+        self.root: str | None = None
+
+    def audit(self, event: str, args: tuple[Any, ...]) -> None:
+        if self.root is None:
+            return
+        if event == "open":
+            path, mode, flags = args
+            writing = (mode is not None and any(c in str(mode) for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+            )
+            if writing and isinstance(path, str | bytes | os.PathLike):
+                self._allow(path)
+        elif event in ("os.remove", "os.rmdir", "os.mkdir", "os.rename", "os.replace", "shutil.rmtree"):
+            for path in args[:2] if event in ("os.rename", "os.replace") else args[:1]:
+                if isinstance(path, str | bytes | os.PathLike):
+                    self._allow(path)
+
+    def _allow(self, path: str | bytes | os.PathLike[Any]) -> None:
+        assert self.root is not None
+        resolved = os.path.realpath(os.fsdecode(path))
+        if resolved.startswith(self.root + os.sep) or resolved == self.root or resolved.startswith("/dev/"):
+            return
+        raise PermissionError(f"examples may write only inside their temporary folder, not to {resolved}")
+
+
+def _execute(request: Request, module: Any, sandbox: _Sandbox) -> Outcome:
+    import random
+
+    random.seed(0)
+    np.random.seed(0)
+    if request.framework == "torch":
+        module.manual_seed(0)
+    else:
+        module.set_seed(0)
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    out = io.StringIO()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="apimap-example-") as folder:
+        previous = os.getcwd()
+        os.chdir(folder)
+        sandbox.root = os.path.realpath(folder)
+        try:
+            code = compile("\n" * (request.first_line - 1) + request.code, request.filename, "exec")
+            with contextlib.redirect_stdout(out):
+                exec(code, namespace)
+        except BaseException as exc:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == request.filename]
+            line = frames[-1].lineno if frames else getattr(exc, "lineno", None)
+            return Outcome(out.getvalue(), error=_snippet_traceback(exc, request.filename), line=line)
+        finally:
+            sandbox.root = None
+            os.chdir(previous)
+    duration = time.perf_counter() - start
+    values: dict[str, Any] = {}
+    for name in request.names:
+        if name not in namespace:
+            return Outcome(out.getvalue(), error=f"NameError: the snippet does not define {name!r}", duration=duration)
+        values[name] = _to_numpy(namespace[name])
+    return Outcome(out.getvalue(), values, duration=duration)
+
+
+def _snippet_traceback(exc: BaseException, filename: str) -> str:
+    """The traceback cut down to the snippet's own frames, which point into the YAML file."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines).rstrip()
+
+
+def _to_numpy(value: Any) -> Any:
+    if hasattr(value, "detach"):  # torch.Tensor
+        return value.detach().cpu().numpy()
+    if hasattr(value, "asnumpy"):  # mindspore.Tensor and Parameter
+        return value.asnumpy()
+    if isinstance(value, tuple | list) and value and any(hasattr(v, "detach") or hasattr(v, "asnumpy") for v in value):
+        return [_to_numpy(v) for v in value]
+    return np.asarray(value)
+
+
+# ---------------------------------------------------------------- the pool
+
+
+class WorkerPool:
+    """One reusable worker process per framework; use it as a context manager."""
+
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        self.started = 0
+        self._workers: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self._workers.values():
+            _stop(worker)
+        self._workers.clear()
+
+    def run(self, request: Request) -> Outcome:
+        """Run one snippet; a hang or a crash fails this snippet only."""
+        worker = self._worker(request.framework)
+        assert worker.stdin is not None and worker.stdout is not None
+        start = time.perf_counter()
+        try:
+            _send(worker.stdin, request)
+        except BrokenPipeError:
+            return self._died(request.framework, worker)
+        ready, _, _ = select.select([worker.stdout], [], [], self.timeout)
+        if not ready:
+            _stop(worker)
+            del self._workers[request.framework]
+            return Outcome("", error=f"timed out after {self.timeout:g} s; the {request.framework} worker was replaced")
+        try:
+            outcome: Outcome = _receive(worker.stdout)
+        except EOFError:
+            return self._died(request.framework, worker)
+        return Outcome(outcome.stdout, outcome.values, outcome.error, time.perf_counter() - start, line=outcome.line)
+
+    def _worker(self, framework: str) -> subprocess.Popen[bytes]:
+        worker = self._workers.get(framework)
+        if worker is None or worker.poll() is not None:
+            # GLOG_v=3 keeps MindSpore's C++ logging to errors
+            env = {**os.environ, "GLOG_v": os.environ.get("GLOG_v", "3"), "PYTHONHASHSEED": "0"}  # noqa: SIM112
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "generator.run", framework],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            self._workers[framework] = worker
+            self.started += 1
+        return worker
+
+    def _died(self, framework: str, worker: subprocess.Popen[bytes]) -> Outcome:
+        code = worker.wait()
+        del self._workers[framework]
+        return Outcome("", error=f"the {framework} worker died (exit code {code}) while running this example")
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.kill()
+    worker.wait()
+    for stream in (worker.stdin, worker.stdout):
+        if stream is not None:
+            stream.close()
+
+
+# ---------------------------------------------------------------- the cache
+
+
+class Cache:
+    """Successful outcomes on disk, one file per key, written atomically."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def key(self, request: Request, spec_text: bytes) -> str:
+        """The cache key: code, place, names, the whole spec and every version involved."""
+        parts = [
+            str(CACHE_FORMAT),
+            request.framework,
+            _version(request.framework),
+            np.__version__,
+            sys.version,
+            request.filename,
+            str(request.first_line),
+            ",".join(request.names),
+            request.code,
+            hashlib.sha256(spec_text).hexdigest(),
+        ]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> Outcome | None:
+        """The stored outcome, or None when missing or unreadable."""
+        try:
+            with (self.folder / f"{key}.pickle").open("rb") as handle:
+                outcome = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+            return None
+        if not isinstance(outcome, Outcome):
+            return None
+        return Outcome(outcome.stdout, outcome.values, outcome.error, outcome.duration, cached=True)
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        """Store an outcome; a concurrent or interrupted write never leaves half a file."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{key}.pickle")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+# ---------------------------------------------------------------- running a corpus
+
+
+def requests_of(file: SpecFile, target: int, example: int) -> dict[Framework, Request]:
+    """The two requests of one example, placed at its lines in the spec file."""
+    item = file.spec.targets[target].examples[example]
+    names = tuple(c.name for c in item.compare)
+    return {
+        side: Request(
+            framework=side,
+            code=getattr(item, side),
+            filename=str(file.path),
+            first_line=file.doc.first_code_line(("targets", target, "examples", example, side)),
+            names=names,
+        )
+        for side in FRAMEWORKS
+    }
+
+
+def run_request(request: Request, *, pool: WorkerPool, cache: Cache | None, spec_text: bytes, refresh: bool) -> Outcome:
+    """One snippet's outcome, from the cache unless ``refresh`` or a miss."""
+    key = cache.key(request, spec_text) if cache else ""
+    if cache and not refresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    outcome = pool.run(request)
+    if cache and outcome.error is None:
+        cache.put(key, outcome)
+    return outcome
+
+
+def compare(example: Example, torch_values: Mapping[str, Any], ms_values: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the example's comparisons; empty when every claim holds."""
+    return [p for c in example.compare if (p := _compare_one(c, torch_values[c.name], ms_values[c.name]))]
+
+
+def _compare_one(claim: Compare, a: Any, b: Any) -> str | None:
+    left, right = _as_arrays(a), _as_arrays(b)
+    same, detail = _agree(claim, left, right)
+    if claim.expect == "same" and not same:
+        return f"{claim.name}: PyTorch and MindSpore differ ({detail})"
+    if claim.expect == "differs" and same:
+        return f"{claim.name}: the page claims a difference, but both give {_short(left)}"
+    return None
+
+
+def _as_arrays(value: Any) -> list[np.ndarray[Any, Any]]:
+    return [np.asarray(v) for v in value] if isinstance(value, list) else [np.asarray(value)]
+
+
+def _agree(claim: Compare, left: list[np.ndarray[Any, Any]], right: list[np.ndarray[Any, Any]]) -> tuple[bool, str]:
+    if len(left) != len(right):
+        return False, f"{len(left)} vs {len(right)} values"
+    for x, y in zip(left, right, strict=True):
+        if x.shape != y.shape:
+            return False, f"shapes {x.shape} vs {y.shape}"
+        numeric = x.dtype.kind in "fc" or y.dtype.kind in "fc"
+        if not numeric:
+            if not np.array_equal(x, y):
+                return False, f"{_short(x)} vs {_short(y)}"
+            continue
+        rtol, atol = _tolerance(claim, x, y)
+        if not np.allclose(x.astype(np.float64), y.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True):
+            diff = float(np.max(np.abs(x.astype(np.float64) - y.astype(np.float64)))) if x.size else 0.0
+            return False, f"max abs difference {diff:.3g}, dtypes {x.dtype} and {y.dtype}, rtol {rtol:g}, atol {atol:g}"
+    return True, ""
+
+
+def _tolerance(claim: Compare, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[float, float]:
+    loose = max((_TOLERANCES.get(str(d.dtype), (0.0, 0.0)) for d in (x, y)), default=(0.0, 0.0))
+    return (claim.rtol if claim.rtol is not None else loose[0], claim.atol if claim.atol is not None else loose[1])
+
+
+def _short(values: list[np.ndarray[Any, Any]] | np.ndarray[Any, Any]) -> str:
+    text = np.array2string(values[0] if isinstance(values, list) else values, threshold=8, precision=6)
+    return " ".join(text.split())
+
+
+def examples_of(corpus: Corpus) -> Iterator[tuple[SpecFile, int, int]]:
+    """Every (file, target index, example index) of the corpus, in order."""
+    for file in corpus.files:
+        for t, target in enumerate(file.spec.targets):
+            for e in range(len(target.examples)):
+                yield file, t, e
+
+
+def run_corpus(
+    corpus: Corpus,
+    *,
+    cache_dir: Path | None,
+    refresh: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[ExampleKey, ExampleResult]:
+    """Run every example of the corpus in both frameworks and compare the results."""
+    cache = Cache(cache_dir) if cache_dir else None
+    todo = list(examples_of(corpus))
+    results: dict[ExampleKey, ExampleResult] = {}
+    texts: dict[Path, bytes] = {}
+    with WorkerPool(timeout=timeout) as pool:
+        for done, (file, t, e) in enumerate(todo, 1):
+            spec_text = texts.setdefault(file.path, file.doc.text.encode("utf-8"))
+            outcomes = {
+                side: run_request(request, pool=pool, cache=cache, spec_text=spec_text, refresh=refresh)
+                for side, request in requests_of(file, t, e).items()
+            }
+            example = file.spec.targets[t].examples[e]
+            problems: tuple[str, ...] = ()
+            if all(o.error is None for o in outcomes.values()):
+                problems = tuple(compare(example, outcomes["torch"].values, outcomes["mindspore"].values))
+            key = ExampleKey(file.spec.torch.name, file.spec.targets[t].id, example.id)
+            results[key] = ExampleResult(outcomes, problems)
+            if progress:
+                progress("examples", done, len(todo))
+    return results
+
+
+if __name__ == "__main__":
+    # through the imported module, so what the worker pickles names generator.run, not __main__
+    from generator import run
+
+    run._worker(sys.argv[1])
