@@ -1,0 +1,67 @@
+"""The pytest plugin end to end, in a scratch pytest run."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import DATA
+
+pytest_plugins = ["pytester"]
+
+SPEC = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+
+
+def _run(pytester: pytest.Pytester, text: str, *args: str) -> pytest.RunResult:
+    pytester.mkdir("mappings")
+    (pytester.path / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    return pytester.runpytest_subprocess("mappings", "-v", "-p", "no:cacheprovider", *args)
+
+
+def test_examples_are_items_per_framework_and_pass(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC)
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "mappings/torch.amax.yaml::ops::basic[[]torch[]] PASSED*",
+            "mappings/torch.amax.yaml::ops::basic[[]mindspore[]] PASSED*",
+            "mappings/torch.amax.yaml::ops::basic[[]compare[]] PASSED*",
+        ]
+    )
+
+
+def test_a_failing_snippet_shows_its_yaml_line(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC.replace("out = mindspore.ops.amax(x, axis=1)", "out = mindspore.ops.amax(x, axis=7)"))
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*mappings/torch.amax.yaml: the mindspore snippet failed",
+            '*File "*mappings/torch.amax.yaml", line 49, in <module>',
+            "*nothing to compare: the mindspore snippet failed",
+        ]
+    )
+
+
+def test_values_that_should_match_but_do_not_fail(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC.replace("out = mindspore.ops.amax(x, axis=1)", "out = mindspore.ops.amin(x, axis=1)"))
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*mappings/torch.amax.yaml:51: out: PyTorch and MindSpore differ*"])
+
+
+def test_a_claimed_difference_that_is_not_there_fails(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester, SPEC.replace("          - name: out\n", "          - name: out\n            expect: differs\n")
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*out: the page claims a difference, but both give [[]5. 3.[]]"])
+
+
+def test_an_invalid_spec_is_one_failing_item_without_traceback(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC.replace("kind: renamed}", "kind: renamd}", 1))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*mappings/torch.amax.yaml:25:45: targets.0.table.1.kind.0: 'renamd' is not one of*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_it_runs_under_xdist(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC, "-n", "2")
+    result.assert_outcomes(passed=3)

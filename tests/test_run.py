@@ -1,0 +1,136 @@
+"""Example execution: real workers running real torch and MindSpore code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator.model import Compare, Example, Text
+from generator.run import Cache, Outcome, Request, WorkerPool, compare, run_corpus, run_request
+from generator.validate import load_corpus
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[WorkerPool]:
+    with WorkerPool(timeout=20) as shared:
+        yield shared
+
+
+def _request(code: str, framework: str = "torch", names: tuple[str, ...] = ()) -> Request:
+    return Request(framework=framework, code=code, filename="mappings/x.yaml", first_line=30, names=names)  # type: ignore[arg-type]
+
+
+def test_output_and_values_come_back_as_numpy(pool: WorkerPool) -> None:
+    torch = pool.run(_request("import torch\nx = torch.arange(3.0)\nprint(x.sum())\n", names=("x",)))
+    ms = pool.run(_request("import mindspore\nx = mindspore.ops.arange(3.0)\nprint(x.sum())\n", "mindspore", ("x",)))
+    assert torch.error is None and ms.error is None
+    assert torch.stdout == "tensor(3.)\n"
+    assert ms.stdout == "3.0\n"
+    np.testing.assert_array_equal(torch.values["x"], ms.values["x"])
+    assert torch.values["x"].dtype == np.float32
+
+
+def test_traceback_points_at_the_yaml_line(pool: WorkerPool) -> None:
+    outcome = pool.run(_request("a = 1\nb = a / 0\n"))
+    assert outcome.line == 31
+    assert outcome.error is not None
+    assert 'File "mappings/x.yaml", line 31, in <module>' in outcome.error
+    assert outcome.error.endswith("ZeroDivisionError: division by zero")
+
+
+def test_every_example_starts_fresh_and_seeded(pool: WorkerPool) -> None:
+    first = pool.run(_request("import torch\nleak = 1\nx = torch.rand(2)\n", names=("x",)))
+    second = pool.run(_request("import torch\nprint('leak' in globals())\nx = torch.rand(2)\n", names=("x",)))
+    assert second.stdout == "False\n"
+    np.testing.assert_array_equal(first.values["x"], second.values["x"])
+
+
+def test_writing_outside_the_temporary_folder_is_refused(pool: WorkerPool, tmp_path: Path) -> None:
+    target = tmp_path / "escaped.txt"
+    outcome = pool.run(_request(f"open({str(target)!r}, 'w').write('x')\n"))
+    assert outcome.error is not None
+    assert "PermissionError: examples may write only inside their temporary folder" in outcome.error
+    assert not target.exists()
+    inside = pool.run(_request("open('here.txt', 'w').write('x')\nprint(open('here.txt').read())\n"))
+    assert inside.error is None and inside.stdout == "x\n"
+
+
+def test_a_hung_example_is_killed_and_the_worker_replaced() -> None:
+    with WorkerPool(timeout=3) as pool:
+        hung = pool.run(_request("while True:\n    pass\n"))
+        after = pool.run(_request("print('next')\n"))
+    assert hung.error == "timed out after 3 s; the torch worker was replaced"
+    assert after.stdout == "next\n"
+    assert pool.started == 2
+
+
+def test_a_dying_worker_fails_only_its_example() -> None:
+    with WorkerPool(timeout=20) as pool:
+        died = pool.run(_request("import os\nos._exit(3)\n"))
+        after = pool.run(_request("print('next')\n"))
+    assert died.error == "the torch worker died (exit code 3) while running this example"
+    assert after.error is None and after.stdout == "next\n"
+
+
+def test_cache_hit_runs_nothing_and_refresh_runs_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    request = _request("print('hello')\n")
+    with WorkerPool() as pool:
+        first = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=False)
+        assert pool.started == 1 and not first.cached
+    with WorkerPool() as pool:
+        again = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=False)
+        assert again.cached and again.stdout == "hello\n"
+        assert pool.started == 0
+        changed = run_request(request, pool=pool, cache=cache, spec_text=b"spec v2", refresh=False)
+        assert not changed.cached and pool.started == 1
+        fresh = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=True)
+        assert not fresh.cached
+
+
+def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    key = cache.key(_request("print(1)\n"), b"spec")
+    cache.put(key, Outcome("1\n"))
+    (tmp_path / f"{key}.pickle").write_bytes(b"\x80\x04garbage")
+    assert cache.get(key) is None
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def _example(*claims: Compare) -> Example:
+    return Example(id="e", title=Text(en="t"), torch="x", mindspore="x", compare=claims)
+
+
+@pytest.mark.parametrize(
+    ("claim", "a", "b", "problem"),
+    [
+        (Compare(name="v"), np.float32([1, 2]), np.float32([1, 2 + 1e-7]), None),
+        (Compare(name="v"), np.float32([1, 2]), np.float32([1, 2.1]), "v: PyTorch and MindSpore differ (max abs"),
+        (Compare(name="v"), np.float16([1, 2]), np.float16([1, 2.001]), None),
+        (Compare(name="v"), np.int64([1, 2]), np.int64([1, 3]), "v: PyTorch and MindSpore differ ([1 2] vs [1 3])"),
+        (Compare(name="v"), np.float32([1, 2]), np.float32([1, 2, 3]), "v: PyTorch and MindSpore differ (shapes"),
+        (Compare(name="v", expect="differs"), np.float32([1]), np.float32([2]), None),
+        (Compare(name="v", expect="differs"), np.float32([1]), np.float32([1]), "v: the page claims a difference"),
+        (Compare(name="v", atol=0.5), np.float64([1]), np.float64([1.4]), None),
+    ],
+)
+def test_compare_holds_each_claim(claim: Compare, a: np.ndarray, b: np.ndarray, problem: str | None) -> None:
+    problems = compare(_example(claim), {"v": a}, {"v": b})
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].startswith(problem)
+
+
+def test_run_corpus_runs_both_frameworks_and_compares(tmp_path: Path) -> None:
+    corpus = load_corpus([DATA / "specs" / "torch.amax.yaml"])
+    results = run_corpus(corpus, cache_dir=tmp_path)
+    (result,) = results.values()
+    assert result.ok
+    assert result.outcomes["torch"].stdout == "tensor([5., 3.])\n"
+    assert result.outcomes["mindspore"].stdout == "[5. 3.]\n"
