@@ -95,7 +95,7 @@ def _placeholders(file: SpecFile, key: Key, text: Text) -> Iterator[SpecError]:
 
 
 def _drift(file: SpecFile, api: Api, key: Key) -> Iterator[ApimapError]:
-    from generator import introspect  # imports the frameworks: only when asked
+    import generator.introspect as introspect  # imports the frameworks: only when asked
 
     try:
         installed = introspect.read_signature(api.name)

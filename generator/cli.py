@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
     cmd.set_defaults(func=_check)
 
+    cmd = commands.add_parser("new", help="write a new spec pre-filled from the installed torch and MindSpore")
+    cmd.add_argument("torch_api", metavar="TORCH_API", help="e.g. torch.optim.Rprop")
+    cmd.add_argument("mindspore_api", metavar="MINDSPORE_API", help="e.g. mindspore.nn.Rprop")
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing spec")
+    cmd.set_defaults(func=_new)
+
     cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
     cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
     cmd.set_defaults(func=_export)
@@ -124,6 +130,19 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         raise ErrorGroup(problems)
     against = "" if args.offline else " and agree with the installed frameworks"
     print(f"apimap: {len(corpus.files)} specs are valid{against}")
+    return EXIT_OK
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    from generator.introspect import scaffold
+
+    path = project.mappings / f"{args.torch_api}.yaml"
+    if path.exists() and not args.force:
+        raise SpecError(f"{path} exists; pass --force to overwrite it")
+    text = scaffold(args.torch_api, args.mindspore_api)
+    project.mappings.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK
 
 
