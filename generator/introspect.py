@@ -204,7 +204,8 @@ def drift(declared: Signature, installed: Signature) -> list[str]:
     for p in declared.parameters:
         real = installed.get(p.name)
         if real is None:
-            guess = difflib.get_close_matches(p.name, names, n=1)
+            undeclared = [n for n in names if declared.get(n) is None]
+            guess = difflib.get_close_matches(p.name, undeclared, n=1)
             hint = f" (renamed to {guess[0]!r}?)" if guess else ""
             messages.append(f"declares parameter {p.name!r}, which the installed version does not have{hint}")
             continue

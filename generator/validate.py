@@ -66,7 +66,7 @@ def spec_paths(directory: Path) -> list[Path]:
     """The spec files in ``directory``, in a stable order."""
     if not directory.is_dir():
         raise SpecError(f"no such folder: {relative(directory)}")
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file() and p.stem != "allowlist")
 
 
 def load_corpus(paths: Sequence[Path]) -> Corpus:

@@ -1,0 +1,174 @@
+"""Introspection against the installed torch 2.13.0 and MindSpore 2.10.0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.errors import ApiNotFoundError
+from generator.introspect import api_kind, doc_url, drift, pair_rows, read_signature, read_signatures, resolve, scaffold
+from generator.model import DiffKind, Signature
+from generator.validate import load_spec
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "signature"),
+    [
+        (
+            "torch.optim.Rprop",
+            "class",
+            "(params, lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), *, capturable=False, foreach=None, "
+            "maximize=False, differentiable=False)",
+        ),
+        (
+            "mindspore.nn.Rprop",
+            "class",
+            "(params, learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0), weight_decay=0.0)",
+        ),
+        (
+            "mindspore.experimental.optim.Rprop",
+            "class",
+            "(params, lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), *, maximize=False)",
+        ),
+        (
+            "mindspore.nn.RMSProp",
+            "class",
+            "(params, learning_rate=0.1, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False, centered=False, "
+            "loss_scale=1.0, weight_decay=0.0)",
+        ),
+        ("torch.amax", "function", "(input, dim=None, keepdim=False, *, out=None)"),
+        ("torch.where", "function", "(condition, input, other, *, out=None)"),
+        ("torch.Tensor.amax", "method", "(dim=None, keepdim=False)"),
+        ("mindspore.Tensor.amax", "method", "(axis=None, keepdims=False, *, initial=None, where=None)"),
+        ("mindspore.ops.amax", "function", "(input, axis=None, keepdims=False, *, initial=None, where=None)"),
+        ("mindspore.ops.elu", "function", "(input_x, alpha=1.0)"),
+        (
+            "mindspore.nn.LayerNorm",
+            "class",
+            "(normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones', beta_init='zeros', "
+            "epsilon=1e-07, dtype=mindspore.float32)",
+        ),
+    ],
+)
+def test_signatures_of_the_installed_versions(name: str, kind: str, signature: str) -> None:
+    assert api_kind(resolve(name)) == kind
+    assert str(read_signature(name)) == signature
+
+
+def test_overloads_published_by_torch() -> None:
+    assert [str(s) for s in read_signatures("torch.where")] == ["(condition, input, other, *, out=None)", "(condition)"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("torch.optim.Rpropp", "torch.optim.Rpropp does not exist in torch 2.13.0; did you mean torch.optim.Rprop?"),
+        ("mindspore.nn.NoSuchThing", "mindspore.nn.NoSuchThing does not exist in mindspore 2.10.0"),
+        ("numpy.sum", "numpy.sum: only torch and mindspore APIs can be mapped"),
+    ],
+)
+def test_a_missing_api_is_a_clear_error(name: str, message: str) -> None:
+    with pytest.raises(ApiNotFoundError) as caught:
+        resolve(name)
+    assert str(caught.value) == message
+
+
+def test_documentation_links_of_the_pinned_versions() -> None:
+    assert doc_url("torch.optim.Rprop") == "https://docs.pytorch.org/docs/2.13/generated/torch.optim.Rprop.html"
+    assert (
+        doc_url("mindspore.nn.Rprop") == "https://www.mindspore.cn/docs/en/r2.10/api_python/nn/mindspore.nn.Rprop.html"
+    )
+    assert doc_url("mindspore.ops.amax", lang="zh_CN").startswith(
+        "https://www.mindspore.cn/docs/zh-CN/r2.10/api_python/ops/"
+    )
+
+
+def test_rows_are_paired_by_name_then_position() -> None:
+    rows = pair_rows(read_signature("torch.optim.Rprop"), read_signature("mindspore.nn.Rprop"))
+    by_torch = {r.torch: r for r in rows}
+    assert by_torch["lr"].mindspore == "learning_rate"
+    assert by_torch["lr"].kind == (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS)
+    assert by_torch["step_sizes"].kind == (DiffKind.DEFAULT_DIFFERS,)  # 50 against 50.0
+    assert by_torch["etas"].kind == (DiffKind.SAME,)
+    assert by_torch["maximize"].kind == (DiffKind.TORCH_ONLY,)
+    assert rows[-1].mindspore == "weight_decay" and rows[-1].kind == (DiffKind.MINDSPORE_ONLY,)
+    elu = pair_rows(read_signature("torch.nn.functional.elu"), read_signature("mindspore.ops.elu"))
+    assert [(r.torch, r.mindspore) for r in elu] == [("input", "input_x"), ("alpha", "alpha"), ("inplace", None)]
+
+
+def test_drift_names_every_difference() -> None:
+    declared = Signature.parse("(params, lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50), *, maximize=False, extra=1)")
+    installed = read_signature("mindspore.experimental.optim.Rprop")
+    assert drift(declared, installed) == [
+        "parameter 'lr' defaults to 0.01, not 0.1",
+        "declares parameter 'extra', which the installed version does not have",
+    ]
+    assert drift(installed, installed) == []
+
+
+@pytest.mark.parametrize(
+    ("torch_name", "ms_name"),
+    [
+        ("torch.optim.Rprop", "mindspore.nn.Rprop"),
+        ("torch.amax", "mindspore.ops.amax"),
+        ("torch.nn.LayerNorm", "mindspore.nn.LayerNorm"),
+        ("torch.Tensor.amax", "mindspore.Tensor.amax"),
+    ],
+)
+def test_scaffold_loads_as_a_valid_spec(tmp_path: Path, torch_name: str, ms_name: str) -> None:
+    path = tmp_path / f"{torch_name}.yaml"
+    path.write_text(scaffold(torch_name, ms_name), encoding="utf-8")
+    spec = load_spec(path).spec
+    assert spec.torch.signature == read_signature(torch_name)
+    assert spec.targets[0].mindspore.signature == read_signature(ms_name)
+
+
+def test_new_then_check_refuses_the_placeholders(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    assert main(["new", "torch.amax", "mindspore.ops.amax"]) == 0
+    assert main(["new", "torch.amax", "mindspore.ops.amax"]) == 2  # no overwrite without --force
+    capsys.readouterr()
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "mappings/torch.amax.yaml:8:9: en text still has the TODO placeholder of `apimap new`"
+    assert err[-1] == f"apimap: {len(err) - 1} errors"
+
+
+def test_check_reports_drift_at_the_signature(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import DATA
+
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace("(input, dim=None, keepdim=False, *, out=None)", "(input, dim=None, keepdim=False, *, out=0)")
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "mappings/torch.amax.yaml:5:14: torch.amax: parameter 'out' defaults to None, not 0",
+        "apimap: 1 error",
+    ]
+
+
+def test_allow_list_entries_must_match_and_say_why(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import DATA
+
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace("(input, dim=None, keepdim=False, *, out=None)", "(input, dim=None, keepdim=False, *, out=0)")
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    allow = project / "mappings" / "allowlist.yaml"
+    allow.write_text("- spec: torch.amax\n  match: defaults to None\n  why: a test of the allow-list itself\n")
+    monkeypatch.chdir(project)
+    assert main(["check"]) == 0
+    allow.write_text(allow.read_text() + "- spec: torch.where\n  match: anything\n  why: nothing matches this entry\n")
+    capsys.readouterr()
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "mappings/allowlist.yaml:4:3: allow-list entry for torch.where matches no problem; remove it"
+    )
