@@ -1,0 +1,1 @@
+"""Framework-independent NumPy reference implementations of optimizer steps."""
