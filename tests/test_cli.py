@@ -124,3 +124,35 @@ def test_build_shows_real_outputs_and_versions(
     assert "Output:\n\n```text\ntensor([5., 3.])\n```" in page
     assert "Output:\n\n```text\n[5. 3.]\n```" in page
     assert "Examples verified with PyTorch 2.13.0 and MindSpore 2.10.0." in page
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "while True:\n            pass",
+            "mappings/torch.amax.yaml:40:16: the torch snippet of example 'basic' failed: timed out after 3 s",
+        ),
+        (
+            "import os\n          os._exit(9)",
+            "mappings/torch.amax.yaml:40:16: the torch snippet of example 'basic' failed: the torch worker died (exit code 9)",
+        ),
+        (
+            "open('/tmp/apimap-escape.txt', 'w')",
+            "mappings/torch.amax.yaml:41:1: the torch snippet of example 'basic' failed: PermissionError: examples may write only",
+        ),
+    ],
+    ids=["hangs", "kills-its-interpreter", "writes-outside"],
+)
+def test_runaway_examples_fail_the_build_with_a_located_line(
+    code: str, message: str, project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace("import torch\n          x = torch.tensor", f"{code}\n          x = torch.tensor", 1)
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    code_, _, err = _run(capsys, "build", "--no-html", "--timeout", "3")
+    assert code_ == 2
+    assert err.splitlines()[0].startswith(message), err
+    assert "Traceback" not in err
+    assert not Path("/tmp/apimap-escape.txt").exists()

@@ -172,3 +172,10 @@ def test_allow_list_entries_must_match_and_say_why(
     assert capsys.readouterr().err.splitlines()[0] == (
         "mappings/allowlist.yaml:4:3: allow-list entry for torch.where matches no problem; remove it"
     )
+
+
+def test_the_project_mappings_pass_check(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    assert main(["check"]) == 0, capsys.readouterr().err
