@@ -126,20 +126,24 @@ def test_build_shows_real_outputs_and_versions(
     assert "Examples verified with PyTorch 2.13.0 and MindSpore 2.10.0." in page
 
 
+AT = "mappings/torch.amax.yaml"
+FAILED = "the torch snippet of example 'basic' failed:"
+
+
 @pytest.mark.parametrize(
     ("code", "message"),
     [
         (
             "while True:\n            pass",
-            "mappings/torch.amax.yaml:40:16: the torch snippet of example 'basic' failed: timed out after 3 s",
+            f"{AT}:40:16: {FAILED} timed out after 3 s",
         ),
         (
             "import os\n          os._exit(9)",
-            "mappings/torch.amax.yaml:40:16: the torch snippet of example 'basic' failed: the torch worker died (exit code 9)",
+            f"{AT}:40:16: {FAILED} the torch worker died (exit code 9)",
         ),
         (
             "open('/tmp/apimap-escape.txt', 'w')",
-            "mappings/torch.amax.yaml:41:1: the torch snippet of example 'basic' failed: PermissionError: examples may write only",
+            f"{AT}:41:1: {FAILED} PermissionError: examples may write only",
         ),
     ],
     ids=["hangs", "kills-its-interpreter", "writes-outside"],
