@@ -53,3 +53,19 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path_factory: pytest.T
     first, second = _tree(project / "docs" / "_build" / "html"), _tree(other / "docs" / "_build" / "html")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
+    text = (ROOT / "tests" / "data" / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "en: Both reduce to the maximum; a few keyword names differ.",
+        "en: 'See [here](javascript:alert(1)) and <img src=x onerror=alert(2)>.'",
+    )
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    build(Project(project), examples=False)
+    page = (project / "docs" / "_build" / "html" / "generated" / "en" / "torch.amax.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert 'href="javascript:' not in page
+    assert "[here](javascript:alert(1))" in page
