@@ -12,6 +12,8 @@ from generator.introspect import api_kind, doc_url, drift, pair_rows, read_signa
 from generator.model import DiffKind, Signature
 from generator.validate import load_spec
 
+from .conftest import DATA, ROOT
+
 
 @pytest.mark.parametrize(
     ("name", "kind", "signature"),
@@ -138,14 +140,17 @@ def test_new_then_check_refuses_the_placeholders(
     assert err[-1] == f"apimap: {len(err) - 1} errors"
 
 
-def test_check_reports_drift_at_the_signature(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from .conftest import DATA
-
+def _write_drifted_amax(project: Path) -> None:
+    """The amax spec with a default the installed torch does not have."""
     text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
     text = text.replace("(input, dim=None, keepdim=False, *, out=None)", "(input, dim=None, keepdim=False, *, out=0)")
     (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+
+
+def test_check_reports_drift_at_the_signature(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_drifted_amax(project)
     monkeypatch.chdir(project)
     assert main(["check"]) == 2
     assert capsys.readouterr().err.splitlines() == [
@@ -157,11 +162,7 @@ def test_check_reports_drift_at_the_signature(
 def test_allow_list_entries_must_match_and_say_why(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from .conftest import DATA
-
-    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
-    text = text.replace("(input, dim=None, keepdim=False, *, out=None)", "(input, dim=None, keepdim=False, *, out=0)")
-    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    _write_drifted_amax(project)
     allow = project / "mappings" / "allowlist.yaml"
     allow.write_text("- spec: torch.amax\n  match: defaults to None\n  why: a test of the allow-list itself\n")
     monkeypatch.chdir(project)
@@ -175,7 +176,5 @@ def test_allow_list_entries_must_match_and_say_why(
 
 
 def test_the_project_mappings_pass_check(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from .conftest import ROOT
-
     monkeypatch.chdir(ROOT)
     assert main(["check"]) == 0, capsys.readouterr().err

@@ -10,7 +10,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_spec_field_is_in_the_readme_reference() -> None:
-    for cls in (model.Spec, model.Api, model.Text, model.Target, model.Row, model.Formula, model.Example, model.Compare):
+    for cls in (
+        model.Spec,
+        model.Api,
+        model.Text,
+        model.Target,
+        model.Row,
+        model.Formula,
+        model.Example,
+        model.Compare,
+    ):
         assert issubclass(cls, BaseModel)
         assert f"**{cls.__name__}**" in README
         for name in cls.model_fields:
