@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +80,9 @@ def render_all(
     outputs: CorpusOutputs | None = None,
     versions: Versions | None = None,
     progress: Progress | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """Every page of the site as text, by path relative to the generated folder."""
+    """Every page of the site as text, by path relative to the generated folder, but those in ``skip``."""
     env = make_env(templates)
     by_api: dict[str, dict[tuple[str, str, str], str]] = {}
     for (api, target, example, side), text in (outputs or {}).items():
@@ -88,12 +91,14 @@ def render_all(
     specs = [f.spec for f in corpus.files]
     total = len(LANGUAGES) * (len(specs) + 1)
     for lang in LANGUAGES:
-        for spec in specs:
-            pages[f"{lang}/{page_name(spec)}.md"] = render_page(
-                spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
-            )
+        for done, spec in enumerate(specs, 1):
+            rel = f"{lang}/{page_name(spec)}.md"
+            if rel not in skip:
+                pages[rel] = render_page(
+                    spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
+                )
             if progress:
-                progress("rendering", len(pages), total)
+                progress("rendering", done + (len(specs) + 1) * LANGUAGES.index(lang), total)
         pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
     return pages
 
@@ -115,13 +120,53 @@ def build(
         outputs, versions = run_examples(
             corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress
         )
-    pages = render_all(corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress)
-    written, unchanged, removed = write_tree(project.generated, pages)
+    prints = fingerprints(corpus, templates=project.templates, outputs=outputs, versions=versions)
+    manifest = project.generated / MANIFEST
+    before = _read_manifest(manifest)
+    same = frozenset(r for r, p in prints.items() if before.get(r) == p and (project.generated / r).is_file())
+    pages = render_all(
+        corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress, skip=same
+    )
+    written, unchanged, removed = write_tree(project.generated, pages, keep=same | {MANIFEST})
+    write_tree(project.generated, {MANIFEST: json.dumps(prints, indent=1, sort_keys=True) + "\n"}, keep=None)
     if html:
         from generator.site import build_html
 
         build_html(docs=project.docs, build_dir=project.docs / "_build", progress=progress)
-    return BuildReport(corpus, tuple(written), unchanged, tuple(removed))
+    return BuildReport(corpus, tuple(written), unchanged + len(same), tuple(removed))
+
+
+MANIFEST = ".apimap-pages.json"
+"""Beside the generated pages: what each was rendered from, so unchanged specs are not rendered again."""
+
+
+def fingerprints(
+    corpus: Corpus, *, templates: Path, outputs: CorpusOutputs, versions: Versions | None
+) -> dict[str, str]:
+    """A hash per spec page of everything it is rendered from."""
+    common = hashlib.sha256(repr(versions).encode())
+    for path in [*sorted(templates.rglob("*")), Path(__file__).with_name("render.py")]:
+        if path.is_file():
+            common.update(path.name.encode() + b"\0" + path.read_bytes())
+    by_api: dict[str, list[tuple[tuple[str, str, str, str], str]]] = {}
+    for key, text in sorted(outputs.items()):
+        by_api.setdefault(key[0], []).append((key, text))
+    prints: dict[str, str] = {}
+    for file in corpus.files:
+        own = by_api.get(file.spec.torch.name, [])
+        for lang in LANGUAGES:
+            digest = common.copy()
+            digest.update(f"{lang}\0{file.doc.text}\0{own!r}".encode())
+            prints[f"{lang}/{page_name(file.spec)}.md"] = digest.hexdigest()
+    return prints
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def run_examples(
@@ -155,8 +200,12 @@ def run_examples(
     return outputs, Versions(torch=found["torch"], mindspore=found["mindspore"])
 
 
-def write_tree(folder: Path, files: Mapping[str, str]) -> tuple[list[str], int, list[str]]:
-    """Make ``folder`` hold exactly ``files``, touching only what changed.
+def write_tree(
+    folder: Path, files: Mapping[str, str], *, keep: Set[str] | None = frozenset()
+) -> tuple[list[str], int, list[str]]:
+    """Make ``folder`` hold exactly ``files`` and ``keep``, touching only what changed.
+
+    ``keep=None`` leaves every other file alone.
 
     Unchanged files keep their bytes and modification times so that Sphinx
     rebuilds only what changed; each new file is written beside its target
@@ -178,9 +227,11 @@ def write_tree(folder: Path, files: Mapping[str, str]) -> tuple[list[str], int, 
         os.replace(tmp, target)
         written.append(rel)
     removed: list[str] = []
+    if keep is None:
+        return written, unchanged, removed
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in files:
+        if path.is_file() and rel not in files and rel not in keep:
             path.unlink()
             removed.append(rel)
     for path in sorted(folder.rglob("*"), reverse=True):

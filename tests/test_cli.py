@@ -160,3 +160,32 @@ def test_runaway_examples_fail_the_build_with_a_located_line(
     assert err.splitlines()[0].startswith(message), err
     assert "Traceback" not in err
     assert not Path("/tmp/apimap-escape.txt").exists()
+
+
+def test_only_changed_specs_are_rendered_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator
+
+    for name in ("torch.amax.yaml", "torch.where.yaml"):
+        shutil.copy(ROOT / "mappings" / name, project / "mappings")
+    monkeypatch.chdir(project)
+    assert main(["build", "--no-html", "--no-run"]) == 0
+    rendered: list[str] = []
+    real = generator.render_page
+
+    def counting(spec: object, **kwargs: object) -> str:
+        rendered.append(f"{kwargs['lang']}/{spec.torch.name}")  # type: ignore[attr-defined]
+        return real(spec, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator, "render_page", counting)
+    assert main(["build", "--no-html", "--no-run"]) == 0
+    assert rendered == []
+    spec = project / "mappings" / "torch.where.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Mixed dtypes", "Mixed types"), encoding="utf-8")
+    assert main(["build", "--no-html", "--no-run"]) == 0
+    assert rendered == ["en/torch.where", "zh_CN/torch.where"]
+    (project / "templates" / "base.md.jinja").write_text(
+        (project / "templates" / "base.md.jinja").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    rendered.clear()
+    assert main(["build", "--no-html", "--no-run"]) == 0
+    assert sorted(rendered) == ["en/torch.amax", "en/torch.where", "zh_CN/torch.amax", "zh_CN/torch.where"]
