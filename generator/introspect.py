@@ -129,8 +129,10 @@ def _published(obj: Any, name: str) -> tuple[Signature, ...]:
     pattern = re.compile(rf"^(?:\.\. function:: )?{re.escape(name)}(\(.*\))\s*->", re.MULTILINE)
     found: list[Signature] = []
     for match in pattern.finditer(obj.__doc__ or ""):
+        # torch writes "(*size, *, out=None)": after *size every parameter is keyword-only already
+        text = re.sub(r"(\*\w+), \*,", r"\1,", match[1])
         try:
-            signature = Signature.parse(match[1])
+            signature = Signature.parse(text)
         except ValueError:
             continue
         if signature not in found:
@@ -176,11 +178,35 @@ def pair_rows(torch_sig: Signature, ms_sig: Signature) -> list[RowDraft]:
         if mp is None and tp is not None and tp in torch_positional:
             index = torch_positional.index(tp)
             candidate = ms_positional[index] if index < len(ms_positional) else None
-            if candidate is not None and candidate in ms_left:
+            if candidate is not None and candidate in ms_left and _alike(tp.name, candidate.name):
                 ms_left.remove(candidate)
                 pairs[i] = (tp, candidate)
     pairs += [(None, m) for m in ms_left]
     return [_draft(tp, mp) for tp, mp in pairs]
+
+
+_SYNONYMS = {
+    frozenset(pair)
+    for pair in (
+        ("dim", "axis"),
+        ("keepdim", "keepdims"),
+        ("lr", "learning_rate"),
+        ("eps", "epsilon"),
+        ("input", "input_x"),
+        ("input", "x"),
+        ("other", "y"),
+        ("p", "keep_prob"),
+        ("in_features", "in_channels"),
+        ("out_features", "out_channels"),
+    )
+}
+
+
+def _alike(torch_name: str, ms_name: str) -> bool:
+    """Whether two parameters in the same position plausibly mean the same thing."""
+    if frozenset((torch_name, ms_name)) in _SYNONYMS:
+        return True
+    return difflib.SequenceMatcher(None, torch_name, ms_name).ratio() >= 0.5
 
 
 def _draft(tp: Parameter | None, mp: Parameter | None) -> RowDraft:
@@ -194,6 +220,8 @@ def _draft(tp: Parameter | None, mp: Parameter | None) -> RowDraft:
         kinds.append(DiffKind.RENAMED)
     if tp.default_key != mp.default_key:
         kinds.append(DiffKind.DEFAULT_DIFFERS)
+    if (tp.kind == "var_positional") != (mp.kind == "var_positional"):
+        kinds.append(DiffKind.TYPE_DIFFERS)  # e.g. zeros(*size) against zeros(size)
     return RowDraft(tp.name, mp.name, tuple(kinds) or (DiffKind.SAME,))
 
 

@@ -178,3 +178,20 @@ def test_allow_list_entries_must_match_and_say_why(
 def test_the_project_mappings_pass_check(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["check"]) == 0, capsys.readouterr().err
+
+
+def test_pairing_by_position_needs_related_names() -> None:
+    rows = pair_rows(read_signature("torch.nn.Linear"), read_signature("mindspore.nn.Dense"))
+    pairs = {(r.torch, r.mindspore) for r in rows}
+    assert ("in_features", "in_channels") in pairs and ("out_features", "out_channels") in pairs
+    assert ("bias", None) in pairs and (None, "weight_init") in pairs  # not paired with each other by position
+
+
+def test_varargs_signature_published_by_torch() -> None:
+    assert str(read_signature("torch.zeros")) == (
+        "(*size, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False)"
+    )
+    size = next(
+        r for r in pair_rows(read_signature("torch.zeros"), read_signature("mindspore.ops.zeros")) if r.torch == "size"
+    )
+    assert size.kind == (DiffKind.TYPE_DIFFERS,)
