@@ -196,6 +196,8 @@ _SYNONYMS = {
         ("input", "x"),
         ("other", "y"),
         ("p", "keep_prob"),
+        ("input", "logits"),
+        ("negative_slope", "alpha"),
         ("in_features", "in_channels"),
         ("out_features", "out_channels"),
     )
