@@ -166,23 +166,28 @@ class RowDraft:
 def pair_rows(torch_sig: Signature, ms_sig: Signature) -> list[RowDraft]:
     """Pair parameters by name, then by position, and infer each row's kinds."""
     ms_left = [p for p in ms_sig.parameters]
-    pairs: list[tuple[Parameter | None, Parameter | None]] = []
+    pairs: list[tuple[Parameter, Parameter | None]] = []
     for param in torch_sig.parameters:
         same = next((m for m in ms_left if m.name == param.name), None)
         if same is not None:
             ms_left.remove(same)
         pairs.append((param, same))
+    for i, (tp, mp) in enumerate(pairs):  # known synonyms, wherever they stand
+        synonym = next((m for m in ms_left if frozenset((tp.name, m.name)) in _SYNONYMS), None) if mp is None else None
+        if synonym is not None:
+            ms_left.remove(synonym)
+            pairs[i] = (tp, synonym)
     torch_positional = [p for p in torch_sig.parameters if p.kind in ("positional", "normal")]
     ms_positional = [p for p in ms_sig.parameters if p.kind in ("positional", "normal")]
     for i, (tp, mp) in enumerate(pairs):
-        if mp is None and tp is not None and tp in torch_positional:
+        if mp is None and tp in torch_positional:
             index = torch_positional.index(tp)
             candidate = ms_positional[index] if index < len(ms_positional) else None
             if candidate is not None and candidate in ms_left and _alike(tp.name, candidate.name):
                 ms_left.remove(candidate)
                 pairs[i] = (tp, candidate)
-    pairs += [(None, m) for m in ms_left]
-    return [_draft(tp, mp) for tp, mp in pairs]
+    rows = [_draft(tp, mp) for tp, mp in pairs]
+    return rows + [_draft(None, m) for m in ms_left]
 
 
 _SYNONYMS = {
@@ -198,6 +203,11 @@ _SYNONYMS = {
         ("p", "keep_prob"),
         ("input", "logits"),
         ("negative_slope", "alpha"),
+        ("groups", "group"),
+        ("bias", "has_bias"),
+        ("num_embeddings", "vocab_size"),
+        ("embedding_dim", "embedding_size"),
+        ("size", "shape"),
         ("in_features", "in_channels"),
         ("out_features", "out_channels"),
     )
