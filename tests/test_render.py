@@ -118,7 +118,8 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         namespace = spec.torch.name.rsplit(".", 1)[0]
         assert f"\n## {namespace}\n" in page
         for target in spec.targets:
-            assert f"| [{spec.torch.name}]({spec.torch.name}.md) | {target.mindspore.name} |" in page
+            link = f"[{md_text(spec.torch.name)}]({spec.torch.name}.md)"
+            assert f"| {link} | {md_text(target.mindspore.name)} |" in page
     rprop = [line for line in page.splitlines() if line.startswith("| [torch.optim.Rprop]")]
     assert len(rprop) == 2
 
