@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import io
 import os
 import pickle
@@ -125,6 +126,8 @@ def _worker(framework: str) -> None:
     os.dup2(2, 1)  # C-level prints of the frameworks must not reach the channel
     requests = sys.stdin.buffer
     module = __import__(framework)
+    for name in _LAZY_IMPORTS.get(framework, ()):
+        importlib.import_module(name)
     state = _Sandbox()
     sys.addaudithook(state.audit)
     while True:
@@ -133,6 +136,13 @@ def _worker(framework: str) -> None:
         except EOFError:
             return
         _send(channel, _execute(request, module, state))
+
+
+# Modules a framework imports on first use that write caches outside the example's
+# folder while importing: torch's optimizers import torch._dynamo on their first
+# step, which creates /tmp/torchinductor_<user>. They are imported before the
+# sandbox is on.
+_LAZY_IMPORTS: dict[str, tuple[str, ...]] = {"torch": ("torch._dynamo",)}
 
 
 class _Sandbox:

@@ -60,6 +60,16 @@ def test_writing_outside_the_temporary_folder_is_refused(pool: WorkerPool, tmp_p
     assert inside.error is None and inside.stdout == "x\n"
 
 
+def test_a_first_optimizer_step_runs_inside_the_sandbox() -> None:
+    # torch imports torch._dynamo on an optimizer's first step, which creates a
+    # cache folder under /tmp; the worker imports it before the sandbox is on.
+    code = "import torch\np = torch.nn.Parameter(torch.ones(2))\np.grad = torch.ones(2)\ntorch.optim.Adam([p]).step()\n"
+    with WorkerPool(timeout=60) as fresh:
+        outcome = fresh.run(_request(code, names=("p",)))
+    assert outcome.error is None
+    np.testing.assert_allclose(outcome.values["p"], [0.999, 0.999])
+
+
 def test_a_hung_example_is_killed_and_the_worker_replaced() -> None:
     with WorkerPool(timeout=3) as pool:
         hung = pool.run(_request("while True:\n    pass\n"))
