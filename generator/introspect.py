@@ -16,6 +16,7 @@ import difflib
 import importlib
 import inspect
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -50,6 +51,10 @@ def resolve(qualname: str) -> Any:
             index -= 1
     if obj is None:
         raise ApiNotFoundError(f"{framework} is not installed")
+    if index > 1:
+        # a package's attribute wins over its submodule of the same name:
+        # mindspore.scipy.optimize.minimize is the function, not minimize.py
+        obj = getattr(sys.modules[".".join(parts[: index - 1])], parts[index - 1], obj)
     for i in range(index, len(parts)):
         try:
             obj = getattr(obj, parts[i])

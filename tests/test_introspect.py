@@ -52,6 +52,12 @@ from .conftest import DATA, ROOT
             "(normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones', beta_init='zeros', "
             "epsilon=1e-07, dtype=mindspore.float32)",
         ),
+        (  # a function that shares its name with the submodule defining it
+            "mindspore.scipy.optimize.minimize",
+            "function",
+            "(func, x0, args=(), method=None, jac=None, hess=None, hessp=None, bounds=None, constraints=(), tol=None, "
+            "callback=None, options=None)",
+        ),
     ],
 )
 def test_signatures_of_the_installed_versions(name: str, kind: str, signature: str) -> None:
