@@ -12,11 +12,14 @@ Three kinds of API need more than `inspect.signature`:
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib
 import inspect
 import re
 import sys
+import textwrap
+import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -88,15 +91,68 @@ def api_kind(obj: Any) -> Kind:
 def read_signatures(qualname: str) -> tuple[Signature, ...]:
     """Every signature the installed framework gives an API, overloads included."""
     obj = resolve(qualname)
-    target = _unwrap_optimizer(obj.__init__) if inspect.isclass(obj) else obj
+    if inspect.isclass(obj):
+        return tuple(_from_inspect(s) for s in _constructor(obj))
     try:
-        signature = inspect.signature(target)
+        signature = inspect.signature(obj)
     except (ValueError, TypeError):
         published = _published(obj, qualname.rsplit(".", 1)[-1])
         if not published:
             raise ApiNotFoundError(f"{qualname}: neither inspect nor its docstring give a signature") from None
         return published
     return (_from_inspect(signature),)
+
+
+def _constructor(cls: type) -> list[inspect.Signature]:
+    """The signatures of a class's constructor, looking through pass-through ``__init__``s.
+
+    torch.nn.LSTM declares its parameters in a typing ``@overload`` of an
+    ``__init__(*args, **kwargs)``; mindspore.nn.LSTM forwards ``*args`` to
+    its base class after arguments of its own, which are not the caller's.
+    Keywords a subclass takes out of ``**kwargs`` itself (mindspore.nn.RNN's
+    ``nonlinearity``) are not seen.
+    """
+    signature = inspect.signature(_unwrap_optimizer(cls.__init__))
+    if not _passes_through(signature):
+        return [signature]
+    overloads = [inspect.signature(f) for f in typing.get_overloads(cls.__init__)]
+    if typed := [s for s in overloads if not _passes_through(s)]:
+        return typed
+    own = _arguments_before_star(cls.__init__)
+    for base in cls.__mro__[1:]:
+        if base is object or own is None:
+            break
+        inherited = inspect.signature(base.__init__)
+        if not _passes_through(inherited):
+            params = list(inherited.parameters.values())
+            return [inherited.replace(parameters=params[:1] + params[1 + own :])]  # keep `self`
+        own += _arguments_before_star(base.__init__) or 0
+    return [signature]
+
+
+def _passes_through(signature: inspect.Signature) -> bool:
+    kinds = [p.kind for p in signature.parameters.values() if p.name != "self"]
+    return kinds == [inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
+
+
+def _arguments_before_star(init: Any) -> int | None:
+    """How many positional arguments ``init`` puts before ``*args`` in its ``super().__init__`` call."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+            and isinstance(node.func.value, ast.Call)
+            and isinstance(node.func.value.func, ast.Name)
+            and node.func.value.func.id == "super"
+        ):
+            stars = [i for i, arg in enumerate(node.args) if isinstance(arg, ast.Starred)]
+            return stars[0] if stars else None
+    return None
 
 
 def read_signature(qualname: str) -> Signature:

@@ -52,6 +52,18 @@ from .conftest import DATA, ROOT
             "(normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones', beta_init='zeros', "
             "epsilon=1e-07, dtype=mindspore.float32)",
         ),
+        (  # parameters in a typing @overload of __init__(*args, **kwargs)
+            "torch.nn.LSTM",
+            "class",
+            "(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False, "
+            "proj_size=0, device=None, dtype=None)",
+        ),
+        (  # __init__(*args, **kwargs) calls super().__init__('LSTM', *args, **kwargs)
+            "mindspore.nn.LSTM",
+            "class",
+            "(input_size, hidden_size, num_layers=1, has_bias=True, batch_first=False, dropout=0.0, "
+            "bidirectional=False, dtype=mindspore.float32)",
+        ),
         (  # a function that shares its name with the submodule defining it
             "mindspore.scipy.optimize.minimize",
             "function",
