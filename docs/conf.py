@@ -8,7 +8,7 @@ from __future__ import annotations
 
 project = "PyTorch → MindSpore API mapping"
 author = "apimap contributors"
-copyright = "apimap contributors"  # noqa: A001 - Sphinx reads this name
+copyright = "apimap contributors"  # Sphinx reads this name
 
 # MathJax ships with the site: readers (and the browser tests) need no network
 extensions = ["myst_parser", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
+from generator.load import gc_paused
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -90,16 +91,17 @@ def render_all(
     pages: dict[str, str] = {}
     specs = [f.spec for f in corpus.files]
     total = len(LANGUAGES) * (len(specs) + 1)
-    for lang in LANGUAGES:
-        for done, spec in enumerate(specs, 1):
-            rel = f"{lang}/{page_name(spec)}.md"
-            if rel not in skip:
-                pages[rel] = render_page(
-                    spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
-                )
-            if progress:
-                progress("rendering", done + (len(specs) + 1) * LANGUAGES.index(lang), total)
-        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+    with gc_paused():
+        for lang in LANGUAGES:
+            for done, spec in enumerate(specs, 1):
+                rel = f"{lang}/{page_name(spec)}.md"
+                if rel not in skip:
+                    pages[rel] = render_page(
+                        spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
+                    )
+                if progress:
+                    progress("rendering", done + (len(specs) + 1) * LANGUAGES.index(lang), total)
+            pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
     return pages
 
 

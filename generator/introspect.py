@@ -103,7 +103,7 @@ def read_signatures(qualname: str) -> tuple[Signature, ...]:
     return (_from_inspect(signature),)
 
 
-def _constructor(cls: type) -> list[inspect.Signature]:
+def _constructor(cls: Any) -> list[inspect.Signature]:
     """The signatures of a class's constructor, looking through pass-through ``__init__``s.
 
     torch.nn.LSTM declares its parameters in a typing ``@overload`` of an
@@ -119,6 +119,7 @@ def _constructor(cls: type) -> list[inspect.Signature]:
     if typed := [s for s in overloads if not _passes_through(s)]:
         return typed
     own = _arguments_before_star(cls.__init__)
+    base: Any
     for base in cls.__mro__[1:]:
         if base is object or own is None:
             break

@@ -7,6 +7,8 @@ and so that later stages can point at the exact node that broke a rule.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +19,27 @@ import yaml
 from generator.errors import Location, SpecError
 
 try:  # the C composer is several times faster; fall back where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# A plain scalar can only resolve to something other than text (bool, int,
+# float, null, timestamp, merge, value) when it starts with one of these.
+_NOT_ALWAYS_TEXT = frozenset("-+.0123456789~<=yYnNtTfFoO")
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, with a shortcut for the plain scalars that are certainly text.
+
+    The composer asks the resolver for the tag of every node; most are words,
+    for which YAML 1.1's regular expressions cannot match.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _NOT_ALWAYS_TEXT:
+            return _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+
 
 Key = tuple[str | int, ...]
 MAX_BYTES = 1_000_000
@@ -72,6 +92,25 @@ class Document:
         assert node is not None
         block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
         return node.start_mark.line + 1 + (1 if block else 0)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are built.
+
+    Parse trees and pages hold no cycles worth collecting, but every few hundred
+    new nodes the collector walks all of them again: for 1,000 specs that was
+    more than half of the load time (benchmarks/bench_build.py). What was built
+    is then frozen (`gc.freeze`), as it lives as long as the build.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def read(path: Path, *, shown_as: str) -> Document:

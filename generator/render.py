@@ -117,7 +117,8 @@ def category_text(target: Target, lang: str) -> str:
     return _CATEGORY[lang][category(target)]
 
 
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~$&])")
+# Characters Markdown or HTML read as markup inside a line, escaped with a backslash.
+_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~$&"} | {"\n": " "})
 _MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>:.)])")
 
 
@@ -136,10 +137,11 @@ def md_text(text: str, *, cell: bool = False) -> str:
             code = piece.replace("|", "\\|") if cell else piece
             out.append(f"`{code}`" if code else "")
         else:
-            out.append(_MD_INLINE.sub(r"\\\1", piece).replace("\n", " "))
+            out.append(piece.translate(_MD_INLINE))
     text = "".join(out)
     # block syntax only matters where a line starts, and specs' prose is one line
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    start = _MD_LINE_START.match(text)
+    return text if start is None else f"{start[1]}\\{text[start.end(1) :]}"
 
 
 def fence(body: str, info: str = "") -> str:

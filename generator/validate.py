@@ -8,7 +8,9 @@ examples compile. Every problem of every file is collected before reporting.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
-from generator.load import Document, Key, read
+from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
     IDENTIFIER_PATTERN,
@@ -73,22 +75,23 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
     """Load and validate every file; raise `ErrorGroup` with all problems found."""
     errors: list[ApimapError] = []
     files: list[SpecFile] = []
-    for path in paths:
-        try:
-            file = parse_spec(path)
-        except ErrorGroup as group:
-            errors.extend(group.errors)
-            continue
-        except SpecError as exc:
-            errors.append(exc)
-            continue
-        files.append(file)
-        errors.extend(rule_errors(file))
-    errors.extend(_duplicates(files))
-    if errors:
-        raise ErrorGroup(errors)
-    files.sort(key=lambda f: f.spec.torch.name)
-    warnings = [w for f in files for w in missing_translations(f)]
+    with gc_paused():
+        for path in paths:
+            try:
+                file = parse_spec(path)
+            except ErrorGroup as group:
+                errors.extend(group.errors)
+                continue
+            except SpecError as exc:
+                errors.append(exc)
+                continue
+            files.append(file)
+            errors.extend(rule_errors(file))
+        errors.extend(_duplicates(files))
+        if errors:
+            raise ErrorGroup(errors)
+        files.sort(key=lambda f: f.spec.torch.name)
+        warnings = [w for f in files for w in missing_translations(f)]
     return Corpus(tuple(files), tuple(warnings))
 
 
@@ -347,8 +350,20 @@ def texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:
     if isinstance(value, Text):
         yield key, value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _nested_fields(type(value)):
             yield from texts(getattr(value, name), (*key, name))
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
             yield from texts(item, (*key, i))
+
+
+@functools.cache
+def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that can hold other models; the rest cannot hold prose."""
+    return tuple(name for name, field in model.model_fields.items() if _holds_model(field.annotation))
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(annotation))

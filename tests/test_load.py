@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import SpecError
 from generator.load import parse
@@ -39,3 +42,40 @@ def test_missing_key_is_located_at_its_nearest_ancestor() -> None:
 def test_bad_yaml_is_one_located_line(text: str, expected: str) -> None:
     with pytest.raises(SpecError, match=expected):
         parse(text, shown_as="s.yaml")
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@example("yes")
+@example("y")
+@example("No")
+@example("on")
+@example("OFF")
+@example("true")
+@example("null")
+@example("~")
+@example("1e3")
+@example("0x1f")
+@example("1:20")
+@example("2001-12-14")
+@example(".inf")
+@example("-.5")
+@example("+1")
+@example("=")
+@example("<<")
+@example("word")
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\x85\u2028\u2029"), max_size=12))
+def test_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
+    # parse() takes a shortcut for plain scalars that cannot be anything but text
+    text = f"k: {value}\n"
+    try:
+        expected = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        with pytest.raises(SpecError):
+            parse(text, shown_as="s.yaml")
+        return
+    if not isinstance(expected, dict):
+        return
+    try:
+        assert parse(text, shown_as="s.yaml").data == expected
+    except SpecError as exc:  # refused on purpose: merge keys, non-text keys
+        assert "not allowed" in str(exc) or "keys must be text" in str(exc) or "invalid YAML value" in str(exc)
