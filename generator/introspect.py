@@ -91,19 +91,17 @@ def api_kind(obj: Any) -> Kind:
 def read_signatures(qualname: str) -> tuple[Signature, ...]:
     """Every signature the installed framework gives an API, overloads included."""
     obj = resolve(qualname)
-    if inspect.isclass(obj):
-        return tuple(_from_inspect(s) for s in _constructor(obj))
     try:
-        signature = inspect.signature(obj)
+        signatures = _constructor(obj) if inspect.isclass(obj) else [inspect.signature(obj)]
     except (ValueError, TypeError):
         published = _published(obj, qualname.rsplit(".", 1)[-1])
         if not published:
             raise ApiNotFoundError(f"{qualname}: neither inspect nor its docstring give a signature") from None
         return published
-    return (_from_inspect(signature),)
+    return tuple(_from_inspect(s) for s in signatures)
 
 
-def _constructor(cls: Any) -> list[inspect.Signature]:
+def _constructor(cls: type) -> list[inspect.Signature]:
     """The signatures of a class's constructor, looking through pass-through ``__init__``s.
 
     torch.nn.LSTM declares its parameters in a typing ``@overload`` of an
@@ -112,23 +110,23 @@ def _constructor(cls: Any) -> list[inspect.Signature]:
     Keywords a subclass takes out of ``**kwargs`` itself (mindspore.nn.RNN's
     ``nonlinearity``) are not seen.
     """
-    signature = inspect.signature(_unwrap_optimizer(cls.__init__))
-    if not _passes_through(signature):
-        return [signature]
-    overloads = [inspect.signature(f) for f in typing.get_overloads(cls.__init__)]
-    if typed := [s for s in overloads if not _passes_through(s)]:
-        return typed
-    own = _arguments_before_star(cls.__init__)
-    base: Any
-    for base in cls.__mro__[1:]:
-        if base is object or own is None:
-            break
-        inherited = inspect.signature(base.__init__)
-        if not _passes_through(inherited):
-            params = list(inherited.parameters.values())
-            return [inherited.replace(parameters=params[:1] + params[1 + own :])]  # keep `self`
-        own += _arguments_before_star(base.__init__) or 0
-    return [signature]
+    supplied = 0  # leading arguments that pass-through __init__s put before *args
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        signature = inspect.signature(_unwrap_optimizer(init))
+        if not _passes_through(signature):
+            params = list(signature.parameters.values())
+            return [signature.replace(parameters=params[:1] + params[1 + supplied :])]  # keep `self`
+        overloads = [inspect.signature(f) for f in typing.get_overloads(init)] if inspect.isfunction(init) else []
+        if typed := [s for s in overloads if not _passes_through(s)]:
+            return typed
+        passed = _arguments_before_star(init)
+        if passed is None:
+            return [signature]
+        supplied += passed
+    raise ValueError(f"{cls.__name__}: no __init__ in its MRO")  # not reached: object.__init__ ends the walk
 
 
 def _passes_through(signature: inspect.Signature) -> bool:

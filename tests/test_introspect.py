@@ -64,6 +64,7 @@ from .conftest import DATA, ROOT
             "(input_size, hidden_size, num_layers=1, has_bias=True, batch_first=False, dropout=0.0, "
             "bidirectional=False, dtype=mindspore.float32)",
         ),
+        ("torch.Tensor", "class", "(*args, **kwargs)"),  # __init__ is a C slot: nothing more to read
         (  # a function that shares its name with the submodule defining it
             "mindspore.scipy.optimize.minimize",
             "function",
