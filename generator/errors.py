@@ -6,6 +6,8 @@ Every error a user can cause carries a location and prints as
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +65,24 @@ def _sort_key(error: ApimapError) -> tuple[str, int, int, str]:
 
 
 def relative(path: Path) -> str:
-    """Show a path relative to the working directory when it lies below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    """Show a path relative to the working directory when its folder lies below it."""
+    if not path.name:
+        folder = _below(str(path), os.getcwd())
+        return str(path) if folder is None else folder
+    folder = _below(str(path.parent), os.getcwd())
+    if folder is None:
         return str(path)
+    return path.name if folder == "." else f"{folder}{os.sep}{path.name}"
+
+
+@functools.lru_cache(maxsize=64)
+def _below(folder: str, cwd: str) -> str | None:
+    """``folder`` relative to ``cwd``, both resolved, or None when it lies elsewhere.
+
+    Cached: a corpus has thousands of files in a handful of folders, and
+    resolving a path costs a system call per component.
+    """
+    try:
+        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return None

@@ -23,21 +23,28 @@ try:  # the C composer is several times faster; fall back where it is missing
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-# A plain scalar can only resolve to something other than text (bool, int,
-# float, null, timestamp, merge, value) when it starts with one of these.
-_NOT_ALWAYS_TEXT = frozenset("-+.0123456789~<=yYnNtTfFoO")
+# A plain scalar resolves to something other than text (int, float, timestamp,
+# null, merge, value) only when it starts with one of these characters, or
+# when it is one of YAML 1.1's words for booleans and null.
+_NOT_ALWAYS_TEXT = frozenset("-+.0123456789~<=")
+_WORDS = frozenset(
+    f(word) for word in ("yes", "no", "true", "false", "on", "off", "null") for f in (str.lower, str.title, str.upper)
+)
 
 
 class _Loader(_BaseLoader):
-    """The safe loader, with a shortcut for the plain scalars that are certainly text.
+    """The safe loader, with shortcuts for the tags that need no regular expression.
 
-    The composer asks the resolver for the tag of every node; most are words,
-    for which YAML 1.1's regular expressions cannot match.
+    The composer asks the resolver for the tag of every node. Most are mappings,
+    sequences or words, and for those YAML 1.1's patterns cannot match.
     """
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _NOT_ALWAYS_TEXT:
-            return _STR
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value and value[0] not in _NOT_ALWAYS_TEXT and value not in _WORDS:
+                return _STR
+        elif not self.yaml_path_resolvers:
+            return _MAP if kind is yaml.MappingNode else _SEQ
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
 
 
@@ -153,37 +160,38 @@ def _build(node: yaml.Node, doc: Document, seen: set[int]) -> Any:
     if id(node) in seen:  # an alias: expanding them invites exponential blow-up
         raise SpecError("anchors and aliases (&, *) are not allowed in specs", doc_location(doc, node))
     seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in _pairs(node, doc):
-            name = _scalar(key_node, doc)
-            if not isinstance(name, str):
-                raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, key_node))
-            if name in result:
-                first = next(k for k, _ in node.value if k.value == name)
-                raise SpecError(
-                    f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})",
-                    doc_location(doc, key_node),
-                )
-            result[name] = _build(value_node, doc, seen)
-        return result
-    if isinstance(node, yaml.SequenceNode):
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else _construct(node, doc)  # most scalars are text
+    if kind is yaml.SequenceNode:
         return [_build(item, doc, seen) for item in node.value]
-    return _scalar(node, doc)
-
-
-def _pairs(node: yaml.MappingNode, doc: Document) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise SpecError("merge keys (<<) are not allowed in specs", doc_location(doc, key_node))
-        yield key_node, value_node
+        name = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == _STR else _key(key_node, doc)
+        if name in result:
+            first = next(k for k, _ in node.value if k.value == name)
+            raise SpecError(
+                f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})",
+                doc_location(doc, key_node),
+            )
+        result[name] = _build(value_node, doc, seen)
+    return result
 
 
-def _scalar(node: yaml.Node, doc: Document) -> Any:
+def _key(node: yaml.Node, doc: Document) -> str:
+    """A key that is not plain text: refused, with the reason."""
     if not isinstance(node, yaml.ScalarNode):
         raise SpecError("a key must be a plain scalar", doc_location(doc, node))
-    if node.tag == _STR:  # most scalars: skip the generic constructor
-        return node.value
+    if node.tag == "tag:yaml.org,2002:merge":
+        raise SpecError("merge keys (<<) are not allowed in specs", doc_location(doc, node))
+    name = _construct(node, doc)
+    if not isinstance(name, str):
+        raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, node))
+    return name
+
+
+def _construct(node: yaml.Node, doc: Document) -> Any:
+    """A scalar that is not text: a number, a boolean, null, or an error."""
     try:
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
@@ -197,3 +205,5 @@ def doc_location(doc: Document, node: yaml.Node) -> Location:
 
 _CONSTRUCTOR = yaml.SafeLoader("")
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"

@@ -63,6 +63,14 @@ def test_bad_yaml_is_one_located_line(text: str, expected: str) -> None:
 @example("=")
 @example("<<")
 @example("word")
+@example("NULL")
+@example("Null")
+@example("nulls")
+@example("Yes")
+@example("yesterday")
+@example("ON")
+@example("often")
+@example("n")
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\x85\u2028\u2029"), max_size=12))
 def test_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
     # parse() takes a shortcut for plain scalars that cannot be anything but text
