@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.model import Category, Parameter, ParamKind, Signature, category
+from generator.model import Parameter, ParamKind, Signature
 from generator.validate import Corpus
 
 FORMAT_VERSION: Literal[1] = 1
@@ -102,7 +102,7 @@ def export_document(corpus: Corpus) -> ExportDocument:
                 ExportMapping(
                     torch=_api(spec.torch.name, spec.torch.kind, spec.torch.signature, spec.torch.url),
                     mindspore=_api(ms.name, ms.kind, ms.signature, ms.url),
-                    category=Category(category(target)).name.lower(),
+                    category=target.category.name.lower(),
                     rows=[
                         ExportRow(
                             category=row.category,

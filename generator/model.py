@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -47,6 +48,10 @@ class Text(_Frozen):
         return self.en if lang == "en" else self.zh_CN
 
 
+_CONSTANTS = frozenset({"None", "True", "False"})
+"""Defaults that are their own normal form; most defaults are one of them."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One parameter of a signature; ``default`` is its source text, if any."""
@@ -55,11 +60,11 @@ class Parameter:
     kind: ParamKind
     default: str | None = None
 
-    @property
+    @functools.cached_property
     def default_key(self) -> str | None:
         """The default normalised for comparison: ``1e-6`` and ``1e-06`` agree, ``50`` and ``50.0`` do not."""
-        if self.default is None:
-            return None
+        if self.default is None or self.default in _CONSTANTS:
+            return self.default
         try:
             return repr(ast.literal_eval(self.default))
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -110,7 +115,9 @@ class Signature:
         """The parameter called ``name``, if there is one."""
         return next((p for p in self.parameters if p.name == name), None)
 
-    def __str__(self) -> str:
+    @functools.cached_property
+    def parts(self) -> tuple[str, ...]:
+        """What stands between the commas: parameters, and the ``*`` and ``/`` markers."""
         parts: list[str] = []
         for i, p in enumerate(self.parameters):
             prev = self.parameters[i - 1].kind if i else None
@@ -120,7 +127,10 @@ class Signature:
             nxt = self.parameters[i + 1].kind if i + 1 < len(self.parameters) else None
             if p.kind == "positional" and nxt != "positional":
                 parts.append("/")
-        return "(" + ", ".join(parts) + ")"
+        return tuple(parts)
+
+    def __str__(self) -> str:
+        return "(" + ", ".join(self.parts) + ")"
 
 
 def _source(source: str, node: ast.expr | None) -> str | None:
@@ -248,6 +258,11 @@ class Target(_Frozen):
     examples: Annotated[tuple[Example, ...], Field(min_length=1)]
     """Code for both frameworks; at least one."""
 
+    @functools.cached_property
+    def category(self) -> Category:
+        """The overall category: the highest-priority kind among the rows."""
+        return max((_CATEGORY_OF_KIND[k] for row in self.table for k in row.kind), default=Category.CONSISTENT)
+
 
 class Spec(_Frozen):
     """A mapping from one PyTorch API to one or more MindSpore APIs."""
@@ -279,8 +294,3 @@ _CATEGORY_OF_KIND = {
     DiffKind.TYPE_DIFFERS: Category.TYPES_DIFFER,
     DiffKind.BEHAVIOUR_DIFFERS: Category.BEHAVIOUR_DIFFERS,
 }
-
-
-def category(target: Target) -> Category:
-    """The category of a target: the highest-priority kind among its rows."""
-    return max((_CATEGORY_OF_KIND[k] for row in target.table for k in row.kind), default=Category.CONSISTENT)

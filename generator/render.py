@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
-from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text, category
+from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -114,11 +115,13 @@ def difference_text(row: Row, lang: str) -> str:
 
 def category_text(target: Target, lang: str) -> str:
     """The label of a target's derived category."""
-    return _CATEGORY[lang][category(target)]
+    return _CATEGORY[lang][target.category]
 
 
 # Characters Markdown or HTML read as markup inside a line, escaped with a backslash.
-_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~$&"} | {"\n": " "})
+_MD_INLINE_CHARS = {c: "\\" + c for c in "\\`*_{}[]<>|~$&"} | {"\n": " "}
+_MD_INLINE = str.maketrans(_MD_INLINE_CHARS)
+_MD_ANY = re.compile("[" + re.escape("".join(_MD_INLINE_CHARS)) + "]")
 _MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>:.)])")
 
 
@@ -128,17 +131,18 @@ def md_text(text: str, *, cell: bool = False) -> str:
     In a table ``cell`` a pipe ends the cell even inside a code span, so there
     it is escaped too.
     """
-    pieces = text.split("`")
-    if len(pieces) % 2 == 0:  # an unpaired backtick is just a character
-        pieces = [text]
-    out: list[str] = []
-    for i, piece in enumerate(pieces):
-        if i % 2:
-            code = piece.replace("|", "\\|") if cell else piece
-            out.append(f"`{code}`" if code else "")
-        else:
-            out.append(piece.translate(_MD_INLINE))
-    text = "".join(out)
+    if _MD_ANY.search(text) is not None:  # most prose has nothing to escape
+        pieces = text.split("`")
+        if len(pieces) % 2 == 0:  # an unpaired backtick is just a character
+            pieces = [text]
+        out: list[str] = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                code = piece.replace("|", "\\|") if cell else piece
+                out.append(f"`{code}`" if code else "")
+            else:
+                out.append(piece.translate(_MD_INLINE))
+        text = "".join(out)
     # block syntax only matters where a line starts, and specs' prose is one line
     start = _MD_LINE_START.match(text)
     return text if start is None else f"{start[1]}\\{text[start.end(1) :]}"
@@ -146,7 +150,7 @@ def md_text(text: str, *, cell: bool = False) -> str:
 
 def fence(body: str, info: str = "") -> str:
     """A fenced block longer than any backtick run inside ``body``."""
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0) if "`" in body else 0
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
 
@@ -157,28 +161,7 @@ def signature_block(api: Api) -> str:
     one_line = f"{prefix}{api.name}{api.signature}"
     if len(one_line) <= 79 or not api.signature.parameters:
         return one_line
-    lines = _split_top_level(str(api.signature)[1:-1])
-    return f"{prefix}{api.name}(\n" + "".join(f"    {p},\n" for p in lines) + ")"
-
-
-def _split_top_level(params: str) -> list[str]:
-    parts: list[str] = []
-    depth, start = 0, 0
-    quote: str | None = None
-    for i, ch in enumerate(params):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(params[start:i].strip())
-            start = i + 1
-    parts.append(params[start:].strip())
-    return parts
+    return f"{prefix}{api.name}(\n" + "".join(f"    {p},\n" for p in api.signature.parts) + ")"
 
 
 def localized(text: Text | None, lang: str) -> str:
@@ -188,8 +171,7 @@ def localized(text: Text | None, lang: str) -> str:
     return text.get(lang) or text.en
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(NamedTuple):
     """One rendered row of the differences table."""
 
     category: str
@@ -199,11 +181,14 @@ class TableRow:
     difference: str
 
 
+_CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
+
+
 def table_rows(target: Target, lang: str) -> list[TableRow]:
     """The differences table, with the category shown on its first row only."""
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
-    for row in sorted(target.table, key=lambda r: ("parameter", "input", "output").index(r.category)):
+    for row in sorted(target.table, key=lambda r: _CATEGORY_ORDER[r.category]):
         n = counters[row.category] = counters.get(row.category, 0) + 1
         rows.append(
             TableRow(
@@ -236,6 +221,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # output is Markdown; `md_text` escapes what specs say
+        auto_reload=False,  # an environment lives for one build; no need to stat templates per page
     )
     env.filters.update(
         md=md_text,
@@ -258,10 +244,10 @@ def render_page(
     versions: Versions | None = None,
 ) -> str:
     """The mapping page of one spec in ``lang``."""
-    template = env.get_template(f"mapping.{lang}.md.jinja")
-    return template.render(
+    return env.get_template("mapping.md.jinja").render(
         spec=spec,
         lang=lang,
+        words=words(env, lang),
         other=_other(lang),
         outputs=outputs or {},
         versions=versions,
@@ -273,8 +259,13 @@ def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment
     groups: dict[str, list[Spec]] = {}
     for spec in sorted(specs, key=lambda s: s.torch.name):
         groups.setdefault(namespace(spec.torch.name), []).append(spec)
-    template = env.get_template(f"overview.{lang}.md.jinja")
-    return template.render(groups=groups, lang=lang, other=_other(lang))
+    template = env.get_template("overview.md.jinja")
+    return template.render(groups=groups, lang=lang, words=words(env, lang), other=_other(lang))
+
+
+def words(env: jinja2.Environment, lang: str) -> jinja2.environment.TemplateModule:
+    """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, read once per environment."""
+    return env.get_template(f"words.{lang}.jinja").module
 
 
 def _other(lang: str) -> str:

@@ -183,8 +183,8 @@ def test_only_changed_specs_are_rendered_again(project: Path, monkeypatch: pytes
     spec.write_text(spec.read_text(encoding="utf-8").replace("Mixed dtypes", "Mixed types"), encoding="utf-8")
     assert main(["build", "--no-html", "--no-run"]) == 0
     assert rendered == ["en/torch.where", "zh_CN/torch.where"]
-    (project / "templates" / "base.md.jinja").write_text(
-        (project / "templates" / "base.md.jinja").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    (project / "templates" / "mapping.md.jinja").write_text(
+        (project / "templates" / "mapping.md.jinja").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
     rendered.clear()
     assert main(["build", "--no-html", "--no-run"]) == 0
