@@ -113,7 +113,11 @@ class Signature:
 
     def get(self, name: str) -> Parameter | None:
         """The parameter called ``name``, if there is one."""
-        return next((p for p in self.parameters if p.name == name), None)
+        return self._by_name.get(name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Parameter]:
+        return {p.name: p for p in self.parameters}
 
     @functools.cached_property
     def parts(self) -> tuple[str, ...]:
