@@ -107,8 +107,9 @@ def gc_paused() -> Iterator[None]:
 
     Parse trees and pages hold no cycles worth collecting, but every few hundred
     new nodes the collector walks all of them again: for 1,000 specs that was
-    more than half of the load time (benchmarks/bench_build.py). What was built
-    is then frozen (`gc.freeze`), as it lives as long as the build.
+    more than half of the load time (benchmarks/bench_build.py). Afterwards every
+    object alive, what was built included, is frozen (`gc.freeze`): it lives as
+    long as the build, and later collections need not walk it again.
     """
     enabled = gc.isenabled()
     gc.disable()
