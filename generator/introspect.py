@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import importlib
 import inspect
 import re
 import sys
 import textwrap
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -88,43 +91,131 @@ def api_kind(obj: Any) -> Kind:
     return "function"
 
 
+Source = Literal["inspect", "docstring", "stub", "schema"]
+"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs or its operator schema."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The signatures of one API and where they came from."""
+
+    signatures: tuple[Signature, ...]
+    """Every signature, overloads included; the first is the main one."""
+    source: Source
+    """Which reader gave them."""
+    how: str
+    """Where exactly, for a person to double-check, e.g. ``the constructor of torch.nn.Module``."""
+
+    @property
+    def placeholder(self) -> bool:
+        """Whether no signature says more than ``(*args, **kwargs)``."""
+        return all(_is_placeholder(s) for s in self.signatures)
+
+
+def read(qualname: str) -> Reading:
+    """The signatures of an API with their provenance; `ApiNotFoundError` when none can be read."""
+    obj = resolve(qualname)
+    reading = read_object(obj, name=qualname.rsplit(".", 1)[-1])
+    if reading is None:
+        raise ApiNotFoundError(f"{qualname}: neither inspect, its docstring nor an operator schema give a signature")
+    return reading
+
+
 def read_signatures(qualname: str) -> tuple[Signature, ...]:
     """Every signature the installed framework gives an API, overloads included."""
-    obj = resolve(qualname)
+    return read(qualname).signatures
+
+
+def read_object(obj: Any, *, name: str) -> Reading | None:
+    """The signatures of a callable found under ``name``, or None when nothing gives one.
+
+    Readers are tried from the most to the least exact; a reader whose answer
+    is only ``(*args, **kwargs)`` gives way to one that says more (a docstring
+    of a dispatcher, a constructor's typing overloads).
+    """
+    placeholder: Reading | None = None
+    for reader in (_read_class,) if inspect.isclass(obj) else (_read_inspect, _read_docstring, _read_stub, _read_schema):
+        reading = reader(obj, name)
+        if reading is None:
+            continue
+        if not reading.placeholder:
+            return reading
+        placeholder = placeholder or reading
+    if inspect.isclass(obj):
+        init = getattr(obj, "__init__", None)
+        better = (
+            _read_docstring(obj, name)
+            or (_read_docstring(init, "__init__") if init is not None else None)
+            or _read_stub(obj, name)
+        )
+        if better is not None and not better.placeholder:
+            return better
+    elif not inspect.isroutine(obj):
+        inputs = _read_inputs(type(obj))
+        if inputs is not None:
+            return inputs
+    return placeholder
+
+
+def _is_placeholder(signature: Signature) -> bool:
+    """``(*args, **kwargs)``, ``(*args)``: what a wrapper shows, not what it takes (``(*tensors)`` is real)."""
+    return bool(signature.parameters) and all(
+        p.kind in ("var_positional", "var_keyword") and p.name in ("args", "kwargs") for p in signature.parameters
+    )
+
+
+def _read_inspect(obj: Any, name: str) -> Reading | None:
     try:
-        signatures = _constructor(obj) if inspect.isclass(obj) else [inspect.signature(obj)]
+        signature = inspect.signature(obj)
     except (ValueError, TypeError):
-        published = _published(obj, qualname.rsplit(".", 1)[-1])
-        if not published:
-            raise ApiNotFoundError(f"{qualname}: neither inspect nor its docstring give a signature") from None
-        return published
-    return tuple(_from_inspect(s) for s in signatures)
+        return None
+    return Reading((_from_inspect(signature),), "inspect", "inspect.signature")
 
 
-def _constructor(cls: type) -> list[inspect.Signature]:
+def _read_class(cls: type, name: str) -> Reading | None:
+    try:
+        signatures, how = _constructor(cls)
+    except (ValueError, TypeError):
+        return None
+    return Reading(tuple(dict.fromkeys(_from_inspect(s) for s in signatures)), "inspect", how)
+
+
+def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
     """The signatures of a class's constructor, looking through pass-through ``__init__``s.
 
     torch.nn.LSTM declares its parameters in a typing ``@overload`` of an
     ``__init__(*args, **kwargs)``; mindspore.nn.LSTM forwards ``*args`` to
     its base class after arguments of its own, which are not the caller's.
-    Keywords a subclass takes out of ``**kwargs`` itself (mindspore.nn.RNN's
-    ``nonlinearity``) are not seen.
+    A pass-through ``__init__`` that forwards nothing (mindspore.nn.Identity)
+    and ``object.__init__`` at the end of the walk (reached from
+    torch.nn.Module, which rejects arguments) take none. Keywords a subclass
+    takes out of ``**kwargs`` itself (mindspore.nn.RNN's ``nonlinearity``)
+    are not seen.
     """
     supplied = 0  # leading arguments that pass-through __init__s put before *args
     for klass in cls.__mro__:
         init = vars(klass).get("__init__")
         if init is None:
             continue
+        where = f"{klass.__module__}.{klass.__qualname__}.__init__"
+        if klass is object:
+            return [inspect.Signature()], "no constructor of its own (object.__init__ takes no arguments)"
+        if not inspect.isfunction(init) and not inspect.isfunction(_unwrap_optimizer(init)):
+            # a C or pybind11 slot: its docstring, if any, is read by the caller
+            return [inspect.signature(init)], where
         signature = inspect.signature(_unwrap_optimizer(init))
         if not _passes_through(signature):
             params = list(signature.parameters.values())
-            return [signature.replace(parameters=params[:1] + params[1 + supplied :])]  # keep `self`
+            shown = "" if klass is cls else f"inherited {where}"
+            return [signature.replace(parameters=params[:1] + params[1 + supplied :])], shown or "inspect.signature"
         overloads = [inspect.signature(f) for f in typing.get_overloads(init)] if inspect.isfunction(init) else []
         if typed := [s for s in overloads if not _passes_through(s)]:
-            return typed
+            return typed, f"typing overloads of {where}"
         passed = _arguments_before_star(init)
         if passed is None:
-            return [signature]
+            return [signature], where
+        if passed < 0:
+            return [inspect.Signature()], f"{where} ignores its *args and **kwargs"
         supplied += passed
     raise ValueError(f"{cls.__name__}: no __init__ in its MRO")  # not reached: object.__init__ ends the walk
 
@@ -135,12 +226,23 @@ def _passes_through(signature: inspect.Signature) -> bool:
 
 
 def _arguments_before_star(init: Any) -> int | None:
-    """How many positional arguments ``init`` puts before ``*args`` in its ``super().__init__`` call."""
+    """How many positional arguments ``init`` puts before ``*args`` in its ``super().__init__`` call.
+
+    -1 when it uses neither ``*args`` nor ``**kwargs`` at all (the arguments
+    are accepted and dropped); None when the source cannot tell.
+    """
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
     except (OSError, TypeError, SyntaxError):
         return None
-    for node in ast.walk(tree):
+    func = tree.body[0]
+    if not isinstance(func, ast.FunctionDef) or func.args.vararg is None or func.args.kwarg is None:
+        return None
+    star_names = {func.args.vararg.arg, func.args.kwarg.arg}
+    used = {n.id for stmt in func.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    if not used & star_names:
+        return -1
+    for node in ast.walk(func):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -184,20 +286,338 @@ def _source(value: Any) -> str:
     return text
 
 
-def _published(obj: Any, name: str) -> tuple[Signature, ...]:
-    """The signatures torch writes at the top of a builtin's docstring."""
-    pattern = re.compile(rf"^(?:\.\. function:: )?{re.escape(name)}(\(.*\))\s*->", re.MULTILINE)
+def _read_docstring(obj: Any, name: str) -> Reading | None:
+    """The signatures a docstring writes as ``name(...) -> ...`` lines.
+
+    torch builtins open with one (``abs(input: Tensor, *, out: Optional[Tensor])
+    -> Tensor``) and list more overloads as ``.. function:: sum(input, dim, ...)``;
+    MindSpore's generated dispatchers (``mindspore.mint.add``) and Tensor
+    methods open with one, indented; pybind11 numbers its overloads
+    (``1. __init__(self: ..., ...) -> None``).
+    """
+    doc = getattr(obj, "__doc__", None)
+    if not isinstance(doc, str):
+        return None
+    names = {name, getattr(obj, "__name__", name)}
     found: list[Signature] = []
-    for match in pattern.finditer(obj.__doc__ or ""):
-        # torch writes "(*size, *, out=None)": after *size every parameter is keyword-only already
-        text = re.sub(r"(\*\w+), \*,", r"\1,", match[1])
-        try:
-            signature = Signature.parse(text)
-        except ValueError:
-            continue
+    for match in _doc_lines(frozenset(names)).finditer(doc):
+        if not (match["arrow"] or match["directive"] or not doc[: match.start()].strip()):
+            continue  # a bare call in prose, not a signature line
+        for signature in parse_published(match["params"]):
+            if signature not in found:
+                found.append(signature)
+    if not found:
+        return None
+    many = f", {len(found)} overloads" if len(found) > 1 else ""
+    return Reading(tuple(found), "docstring", f"the docstring{many}")
+
+
+@functools.cache
+def _doc_lines(names: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names))
+    return re.compile(
+        rf"^[ \t]*(?P<directive>\.\. (?:py:)?(?:function|method):: )?(?:\d+\. )?(?:[\w.]*\.)?(?:{alternatives})"
+        rf"(?P<params>\(.*\))[ \t]*(?P<arrow>->.*)?$",
+        re.MULTILINE,
+    )
+
+
+def parse_published(text: str) -> tuple[Signature, ...]:
+    """A signature as documentation writes it, annotations dropped; empty when it is not Python.
+
+    A parameter annotated ``Optional[...]`` with no default defaults to None
+    (torch writes ``out: Optional[Tensor]`` for ``out=None``); pybind11's
+    ``self: torch._C.X`` is dropped like any ``self``. torch writes an
+    optional leading argument as ``arange(start=0, end, step=1)``: that is
+    two overloads, ``(end)`` and ``(start, end, step=1)``.
+    """
+    # torch writes "(*size, *, out=None)": after *size every parameter is keyword-only already
+    text = re.sub(r"(\*\w+), \\?\*,", r"\1,", text).replace("\\*", "*")
+    source = f"def _{text}: pass"
+    try:
+        func = ast.parse(source).body[0]
+    except SyntaxError:
+        parts = _top_level_parts(text[1:-1])
+        required = next((i for i, part in enumerate(parts) if "=" not in part and not part.startswith("*")), 0)
+        optional = [part.split("=")[0].strip() for part in parts[:required]]
+        if not optional or not all("=" in part for part in parts[:required]):
+            return ()
+        full = parse_published(f"({', '.join([*optional, *parts[required:]])})")
+        if not full:
+            return ()
+        short = Signature(tuple(p for p in full[0].parameters if p.name not in optional and not _positional_default(p)))
+        return (short, full[0])
+    assert isinstance(func, ast.FunctionDef)
+    signature = _from_ast(func, source)
+    try:
+        if Signature.parse(str(signature)) != signature:
+            return ()
+    except ValueError:
+        return ()
+    return (signature,)
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes, each part stripped."""
+    parts: list[str] = []
+    depth, start, quote = 0, 0, ""
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
+def _positional_default(param: Parameter) -> bool:
+    return param.kind in ("positional", "normal") and param.default is not None
+
+
+def _from_ast(func: ast.FunctionDef, source: str | None) -> Signature:
+    """The signature of a parsed ``def``, annotations dropped, ``self`` left out.
+
+    Defaults keep their text from ``source``; without it (a stub file of
+    thousands of lines, which `ast.get_source_segment` would split for each)
+    they are unparsed from the tree.
+    """
+    args = func.args
+    params: list[Parameter] = []
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
+        kind: ParamKind = "positional" if i < len(args.posonlyargs) else "normal"
+        params.append(Parameter(arg.arg, kind, _default(source, arg, default)))
+    if args.vararg:
+        params.append(Parameter(args.vararg.arg, "var_positional"))
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        params.append(Parameter(arg.arg, "keyword_only", _default(source, arg, kw_default)))
+    if args.kwarg:
+        params.append(Parameter(args.kwarg.arg, "var_keyword"))
+    return Signature(tuple(p for p in params if p.name != "self"))
+
+
+def _default(source: str | None, arg: ast.arg, node: ast.expr | None) -> str | None:
+    if node is not None:
+        return ast.get_source_segment(source, node) if source is not None else ast.unparse(node)
+    annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+    if annotation and (annotation.startswith(("Optional[", "typing.Optional[")) or annotation.endswith("| None")):
+        return "None"
+    return None
+
+
+def _read_stub(obj: Any, name: str) -> Reading | None:
+    """The signatures torch's type stubs (``torch/_C/*.pyi``) give a builtin, method or C class.
+
+    torch generates a stub for every binding, overloads included; they are
+    read for what has no docstring (``torch.scalar_tensor``,
+    ``torch.is_autocast_enabled``, pybind11 classes such as ``torch.Graph``).
+    """
+    if inspect.isclass(obj):
+        module, owner, func = obj.__module__, obj.__name__, "__init__"
+    elif (objclass := getattr(obj, "__objclass__", None)) is not None:
+        module, owner, func = objclass.__module__, objclass.__name__, getattr(obj, "__name__", name)
+    elif inspect.isbuiltin(obj):
+        bound = getattr(obj, "__self__", None)
+        func = getattr(obj, "__name__", name)
+        if bound is None and str(getattr(obj, "__module__", "")).startswith("torch"):
+            # torch.abs and its kind are static methods of torch._C._VariableFunctions
+            for module in ("torch._C._VariableFunctions", "torch._C"):
+                if (module_defs := _stub(module).get(("", func))) is not None:
+                    break
+            else:
+                return None
+            return _stub_reading(module_defs, module)
+        if inspect.ismodule(bound):
+            module, owner = bound.__name__, ""
+        elif inspect.isclass(bound):
+            module, owner = f"{bound.__module__}.{bound.__name__.removesuffix('Class')}", ""
+        else:
+            return None
+    else:
+        return None
+    defs = _stub(module).get((owner, func))
+    if not defs:
+        return None
+    return _stub_reading(defs, f"{module}.{owner}" if owner else module)
+
+
+def _stub_reading(defs: list[tuple[str, ast.FunctionDef]], where: str) -> Reading:
+    found: list[Signature] = []
+    for _, node in defs:
+        signature = _from_ast(node, None)
         if signature not in found:
             found.append(signature)
-    return tuple(found)
+    many = f", {len(found)} overloads" if len(found) > 1 else ""
+    return Reading(tuple(found), "stub", f"the type stub of {where}{many}")
+
+
+def _read_inputs(cls: type) -> Reading | None:
+    """The inputs a MindSpore primitive's class documents (``Inputs:`` then ``- **x** (Tensor) - ...``).
+
+    ``mindspore.ops`` exports some primitives as instances (``ops.tensor_sub``
+    is ``ops.Sub()``); calling one takes its documented inputs.
+    """
+    doc = inspect.getdoc(cls) or ""
+    section = re.search(r"^Inputs:\n((?:[ \t]+.*\n|\n)+)", doc + "\n", re.MULTILINE)
+    if section is None or cls.__doc__ == getattr(cls.__mro__[1], "__doc__", None):
+        return None
+    names = re.findall(r"^[ \t]+- \*\*(\w+)\*\*", section[1], re.MULTILINE)
+    if not names:
+        return None
+    signature = Signature(tuple(Parameter(n, "normal") for n in dict.fromkeys(names)))
+    return Reading((signature,), "docstring", f"the Inputs section of the docstring of {cls.__name__}")
+
+
+@functools.cache
+def _stub(module: str) -> dict[tuple[str, str], list[tuple[str, ast.FunctionDef]]]:
+    """The functions of a ``torch._C`` stub file by (class or "", name), overloads in order."""
+    if not module.startswith("torch._C"):
+        return {}
+    import torch
+
+    folder = Path(torch.__file__).parent / "_C"
+    rest = module.removeprefix("torch._C").lstrip(".")
+    path = folder / (f"{rest}.pyi" if rest else "__init__.pyi")
+    if not path.is_file():
+        return {}
+    source = path.read_text(encoding="utf-8")
+    found: dict[tuple[str, str], list[tuple[str, ast.FunctionDef]]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            found.setdefault(("", node.name), []).append((source, node))
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    found.setdefault((node.name, item.name), []).append((source, item))
+    return found
+
+
+def _read_schema(obj: Any, name: str) -> Reading | None:
+    """The signatures of a torch builtin in its ATen operator schema, for builtins without a docstring.
+
+    The Python binding calls the first Tensor ``input`` for functions and
+    drops it for methods; ``.out`` overloads add the ``out`` keyword that
+    the other overloads have as well, so they are not listed apart.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    owner = getattr(obj, "__objclass__", None)
+    method = owner is not None and owner.__module__.startswith("torch")
+    if not (method or (module.startswith("torch") and inspect.isbuiltin(obj))):
+        return None
+    import torch
+
+    schemas = torch._C._jit_get_schemas_for_operator(f"aten::{getattr(obj, '__name__', name)}")
+    found: list[Signature] = []
+    for schema in schemas:
+        if "out" in schema.overload_name.split("_") or not schema.arguments:
+            continue
+        first = schema.arguments[0]
+        if "Tensor" not in str(first.type):
+            continue  # aten::sum.int and the like: TorchScript's list helpers
+        params: list[Parameter] = []
+        for i, arg in enumerate(schema.arguments):
+            if i == 0 and method:
+                continue
+            param_name = "input" if i == 0 and arg.name == "self" else arg.name
+            kind: ParamKind = "keyword_only" if arg.kwarg_only else "normal"
+            default = _source(arg.default_value) if arg.has_default_value() else None
+            params.append(Parameter(param_name, kind, default))
+        signature = Signature(tuple(params))
+        if signature not in found:
+            found.append(signature)
+    if not found:
+        return None
+    many = f", {len(found)} overloads" if len(found) > 1 else ""
+    return Reading(tuple(found), "schema", f"the ATen operator schema{many} (names and defaults as TorchScript has them)")
+
+
+NAMESPACES: tuple[str, ...] = (
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.Tensor",
+    "torch.optim",
+    "torch.linalg",
+    "torch.special",
+    "torch.fft",
+    "mindspore.ops",
+    "mindspore.mint",
+    "mindspore.mint.nn",
+    "mindspore.mint.nn.functional",
+    "mindspore.mint.optim",
+    "mindspore.mint.linalg",
+    "mindspore.mint.special",
+    "mindspore.nn",
+    "mindspore.Tensor",
+    "mindspore.experimental.optim",
+)
+"""The public surface `walk` reads by default: where mappings come from and go to."""
+
+
+@dataclass(frozen=True)
+class Walked:
+    """What reading one public callable gave."""
+
+    namespace: str
+    name: str
+    """The qualified name, e.g. ``torch.nn.functional.relu``."""
+    reading: Reading | None
+    """None when no reader gives a signature."""
+
+
+def public_callables(namespace: str) -> list[tuple[str, Any]]:
+    """The public callables of a module or class, by name: no underscore, defined by the framework.
+
+    A module's ``__all__`` is not used: torch's leaves out ``torch.unique``.
+    Submodules, constants, and what a framework re-exports from elsewhere
+    (``typing.Optional``, NumPy) are left out.
+    """
+    owner = resolve(namespace)
+    framework = namespace.split(".")[0]
+    found: list[tuple[str, Any]] = []
+    for attr in sorted(dir(owner)):
+        if attr.startswith("_"):
+            continue
+        try:
+            obj = getattr(owner, attr)
+        except Exception:  # noqa: BLE001 - a lazy attribute that fails to import is not callable
+            continue
+        if inspect.ismodule(obj) or not callable(obj) or _origin(obj).split(".")[0] not in (framework, ""):
+            continue
+        found.append((attr, obj))
+    return found
+
+
+def _origin(obj: Any) -> str:
+    """The module that defines ``obj``; empty when it does not say."""
+    owner = getattr(obj, "__objclass__", None)
+    if owner is not None:
+        return str(owner.__module__)
+    module = getattr(obj, "__module__", None) if inspect.isclass(obj) or inspect.isroutine(obj) else None
+    if module is None and not (inspect.isclass(obj) or inspect.isroutine(obj)):
+        module = type(obj).__module__  # a callable instance, e.g. a MindSpore primitive
+    return module or ""
+
+
+def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
+    """Read the signatures of every public callable of ``namespaces``, in order."""
+    results: list[Walked] = []
+    for namespace in namespaces:
+        for attr, obj in public_callables(namespace):
+            try:
+                reading = read_object(obj, name=attr)
+            except Exception:  # noqa: BLE001 - one broken API must not end the walk; it counts as failed
+                reading = None
+            results.append(Walked(namespace, f"{namespace}.{attr}", reading))
+    return results
 
 
 def doc_url(qualname: str, *, lang: str = "en") -> str:
