@@ -20,6 +20,7 @@ import inspect
 import re
 import sys
 import textwrap
+import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -134,7 +135,7 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
     of a dispatcher, a constructor's typing overloads).
     """
     placeholder: Reading | None = None
-    for reader in (_read_class,) if inspect.isclass(obj) else (_read_inspect, _read_docstring, _read_stub, _read_schema):
+    for reader in (_read_class,) if inspect.isclass(obj) else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema):
         reading = reader(obj, name)
         if reading is None:
             continue
@@ -172,6 +173,16 @@ def _read_inspect(obj: Any, name: str) -> Reading | None:
     return Reading((_from_inspect(signature),), "inspect", "inspect.signature")
 
 
+def _read_closure(obj: Any, name: str) -> Reading | None:
+    inner = _wrapped(obj) if inspect.isfunction(obj) else []
+    readings = [(f, r) for f in inner if (r := read_object(f, name=name)) is not None and not r.placeholder]
+    if not readings:
+        return None
+    signatures = tuple(dict.fromkeys(s for _, r in readings for s in r.signatures))
+    names = " and ".join(f.__qualname__ for f, _ in readings)
+    return Reading(signatures, readings[0][1].source, f"{readings[0][1].how} of {names}, which it wraps")
+
+
 def _read_class(cls: type, name: str) -> Reading | None:
     try:
         signatures, how = _constructor(cls)
@@ -204,11 +215,13 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
             # a C or pybind11 slot: its docstring, if any, is read by the caller
             return [inspect.signature(init)], where
         signature = inspect.signature(_unwrap_optimizer(init))
+        overloads = [inspect.signature(f) for f in typing.get_overloads(init)] if inspect.isfunction(init) else []
+        if overloads and klass is cls:  # torch.nn.Sequential: (*args: Module) or (arg: OrderedDict)
+            return overloads, f"typing overloads of {where}"
         if not _passes_through(signature):
             params = list(signature.parameters.values())
             shown = "" if klass is cls else f"inherited {where}"
             return [signature.replace(parameters=params[:1] + params[1 + supplied :])], shown or "inspect.signature"
-        overloads = [inspect.signature(f) for f in typing.get_overloads(init)] if inspect.isfunction(init) else []
         if typed := [s for s in overloads if not _passes_through(s)]:
             return typed, f"typing overloads of {where}"
         passed = _arguments_before_star(init)
@@ -262,12 +275,19 @@ def read_signature(qualname: str) -> Signature:
 
 
 def _unwrap_optimizer(init: Any) -> Any:
-    """The real ``__init__`` behind MindSpore's ``opt_init_args_register``."""
+    """The real ``__init__`` behind MindSpore's ``opt_init_args_register`` (nested twice for deprecated ones)."""
     for cell in getattr(init, "__closure__", None) or ():
         inner = cell.cell_contents
         if inspect.isfunction(inner) and inner.__name__ == "__init__":
             return inner
+        if inspect.isfunction(inner) and inner is not init and inner.__qualname__ == init.__qualname__:
+            return _unwrap_optimizer(inner)
     return init
+
+
+def _wrapped(func: Any) -> list[Any]:
+    """The functions a ``(*args, **kwargs)`` wrapper closes over: mint's view wrappers, torch's boolean_dispatch."""
+    return [c.cell_contents for c in getattr(func, "__closure__", None) or () if inspect.isroutine(c.cell_contents)]
 
 
 def _from_inspect(signature: inspect.Signature) -> Signature:
@@ -316,7 +336,7 @@ def _read_docstring(obj: Any, name: str) -> Reading | None:
 def _doc_lines(names: frozenset[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names))
     return re.compile(
-        rf"^[ \t]*(?P<directive>\.\. (?:py:)?(?:function|method):: )?(?:\d+\. )?(?:[\w.]*\.)?(?:{alternatives})"
+        rf"^[ \t]*(?P<directive>\.\. (?:py:)?(?:function|method):: )?(?:\d+\. )?(?:[\w.]*\.)?(?:{alternatives})(?:_ext)?"
         rf"(?P<params>\(.*\))[ \t]*(?P<arrow>->.*)?$",
         re.MULTILINE,
     )
@@ -510,11 +530,13 @@ def _read_schema(obj: Any, name: str) -> Reading | None:
     module = getattr(obj, "__module__", None) or ""
     owner = getattr(obj, "__objclass__", None)
     method = owner is not None and owner.__module__.startswith("torch")
-    if not (method or (module.startswith("torch") and inspect.isbuiltin(obj))):
+    packet = type(obj).__name__ == "OpOverloadPacket"  # torch.quantized_gru is torch.ops.aten.quantized_gru
+    if not (method or packet or (module.startswith("torch") and inspect.isbuiltin(obj))):
         return None
     import torch
 
-    schemas = torch._C._jit_get_schemas_for_operator(f"aten::{getattr(obj, '__name__', name)}")
+    operator = obj._qualified_op_name if packet else f"aten::{getattr(obj, '__name__', name)}"
+    schemas = torch._C._jit_get_schemas_for_operator(operator)
     found: list[Signature] = []
     for schema in schemas:
         if "out" in schema.overload_name.split("_") or not schema.arguments:
@@ -571,6 +593,8 @@ class Walked:
     """The qualified name, e.g. ``torch.nn.functional.relu``."""
     reading: Reading | None
     """None when no reader gives a signature."""
+    constructible: bool = True
+    """False for a class that Python cannot instantiate (a pybind11 class without ``__init__``)."""
 
 
 def public_callables(namespace: str) -> list[tuple[str, Any]]:
@@ -607,6 +631,17 @@ def _origin(obj: Any) -> str:
     return module or ""
 
 
+def _no_constructor(obj: Any) -> bool:
+    """Whether ``obj`` is a pybind11 class that binds no constructor: calling it raises TypeError."""
+    if not inspect.isclass(obj) or type(obj).__name__ != "pybind11_type":
+        return False
+    for klass in obj.__mro__:
+        if "__init__" in vars(klass):
+            # a bound constructor is a pybind11 function; the slot left in its place raises "No constructor defined!"
+            return isinstance(vars(klass)["__init__"], types.WrapperDescriptorType)
+    return False
+
+
 def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
     """Read the signatures of every public callable of ``namespaces``, in order."""
     results: list[Walked] = []
@@ -616,7 +651,7 @@ def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
                 reading = read_object(obj, name=attr)
             except Exception:  # noqa: BLE001 - one broken API must not end the walk; it counts as failed
                 reading = None
-            results.append(Walked(namespace, f"{namespace}.{attr}", reading))
+            results.append(Walked(namespace, f"{namespace}.{attr}", reading, not _no_constructor(obj)))
     return results
 
 
