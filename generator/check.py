@@ -98,15 +98,16 @@ def _drift(file: SpecFile, api: Api, key: Key) -> Iterator[ApimapError]:
     import generator.introspect as introspect  # imports the frameworks: only when asked
 
     try:
-        installed = introspect.read_signature(api.name)
+        installed = introspect.read_signatures(api.name)
         kind = introspect.api_kind(introspect.resolve(api.name))
     except ApiNotFoundError as exc:
         yield SpecError(exc.message, file.locate((*key, "name")))
         return
     if kind != api.kind:
         yield SpecError(f"{api.name} is a {kind}, not a {api.kind}", file.locate((*key, "kind")))
-    for message in introspect.drift(api.signature, installed):
-        yield SpecError(f"{api.name}: {message}", file.locate((*key, "signature")))
+    for i, message in introspect.overload_drift(api.signatures, installed):
+        where: Key = (*key, "signature") if i == 0 else (*key, "overloads", i - 1)
+        yield SpecError(f"{api.name}: {message}", file.locate(where if i >= 0 else (*key, "overloads")))
 
 
 def _allowlist(path: Path) -> list[tuple[AllowEntry, Location]]:

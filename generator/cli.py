@@ -134,14 +134,16 @@ def _check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:
-    from generator.introspect import scaffold
+    from generator.introspect import draft
 
     path = project.mappings / f"{args.torch_api}.yaml"
     if path.exists() and not args.force:
         raise SpecError(f"{path} exists; pass --force to overwrite it")
-    text = scaffold(args.torch_api, args.mindspore_api)
+    spec = draft(args.torch_api, args.mindspore_api)
     project.mappings.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(spec.text, encoding="utf-8")
+    for line in spec.provenance():
+        print(f"apimap: {line}")
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK
 

@@ -66,12 +66,43 @@ def resolve(qualname: str) -> Any:
         try:
             obj = getattr(obj, parts[i])
         except AttributeError:
-            known = [n for n in dir(obj) if not n.startswith("_")]
-            parent = ".".join(parts[:i])
-            guess = difflib.get_close_matches(parts[i], known, n=1)
-            hint = f"; did you mean {parent}.{guess[0]}?" if guess else ""
+            guesses = suggest(".".join(parts[:i]), obj, parts[i])
+            hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
             raise ApiNotFoundError(f"{qualname} does not exist in {framework} {_version(framework)}{hint}") from None
     return obj
+
+
+def suggest(parent: str, owner: Any, missing: str, *, limit: int = 3) -> list[str]:
+    """Names close to ``missing``: in ``parent`` first, then in the framework's other namespaces.
+
+    Case is ignored (``torch.nn.CeLU`` is ``torch.nn.CELU``); a name spelled
+    the same but for case beats one that is merely close, and a neighbour's
+    spelling (``mindspore.mint.nn.Hardsigmoid`` for ``mindspore.nn.Hsigmoid``)
+    comes after the namespace's own.
+    """
+    framework = parent.split(".")[0]
+    places = [(parent, owner)]
+    for namespace in NAMESPACES:
+        if namespace.split(".")[0] == framework and namespace != parent:
+            try:
+                places.append((namespace, resolve(namespace)))
+            except ApiNotFoundError:
+                continue
+    same: list[str] = []
+    close: list[str] = []
+    for i, (namespace, found) in enumerate(places):
+        known = {n.lower(): n for n in dir(found) if not n.startswith("_")}
+        if missing.lower() in known:
+            same.append(f"{namespace}.{known[missing.lower()]}")
+        if i == 0 and same:
+            continue  # the namespace has it under another case: its near misses are noise
+        cutoff = 0.6 if i == 0 else 0.8  # a neighbour's name must be closer to be worth showing
+        for guess in difflib.get_close_matches(missing.lower(), list(known), n=1 if i == 0 else 2, cutoff=cutoff):
+            if guess != missing.lower():
+                close.append(f"{namespace}.{known[guess]}")
+    # a class for a class, a function for a function: the same case of the first letter first
+    close.sort(key=lambda name: name.rsplit(".", 1)[1][:1].isupper() != missing[:1].isupper())
+    return list(dict.fromkeys(same + close))[:limit]
 
 
 def _version(framework: str) -> str:
@@ -204,13 +235,14 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
     are not seen.
     """
     supplied = 0  # leading arguments that pass-through __init__s put before *args
+    last = "object.__init__"
     for klass in cls.__mro__:
         init = vars(klass).get("__init__")
         if init is None:
             continue
         where = f"{klass.__module__}.{klass.__qualname__}.__init__"
         if klass is object:
-            return [inspect.Signature()], "no constructor of its own (object.__init__ takes no arguments)"
+            return [inspect.Signature()], f"{last}, which passes its arguments on to object.__init__: none"
         if not inspect.isfunction(init) and not inspect.isfunction(_unwrap_optimizer(init)):
             # a C or pybind11 slot: its docstring, if any, is read by the caller
             return [inspect.signature(init)], where
@@ -228,8 +260,9 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
         if passed is None:
             return [signature], where
         if passed < 0:
-            return [inspect.Signature()], f"{where} ignores its *args and **kwargs"
+            return [inspect.Signature()], f"{where}, which ignores its *args and **kwargs: none"
         supplied += passed
+        last = where
     raise ValueError(f"{cls.__name__}: no __init__ in its MRO")  # not reached: object.__init__ ends the walk
 
 
@@ -776,14 +809,67 @@ def drift(declared: Signature, installed: Signature) -> list[str]:
     return messages
 
 
+def overload_drift(declared: Sequence[Signature], installed: Sequence[Signature]) -> list[tuple[int, str]]:
+    """Every way declared signatures differ from the installed ones, by index of the declared one.
+
+    Each declared signature is compared with the installed overload it is
+    closest to. A spec that declares several must declare them all: an
+    installed overload that no declared one is closest to is reported
+    with index -1. A spec with one signature may pick any overload.
+    """
+    messages: list[tuple[int, str]] = []
+    matched: set[int] = set()
+    for i, signature in enumerate(declared):
+        found = [drift(signature, other) for other in installed]
+        best = min(range(len(installed)), key=lambda j: len(found[j]))
+        matched.add(best)
+        if len(installed) > 1 and found[best]:
+            messages.extend((i, f"{m} (against the installed overload {installed[best]})") for m in found[best])
+        else:
+            messages.extend((i, m) for m in found[best])
+    if len(declared) > 1:
+        for j, signature in enumerate(installed):
+            if j not in matched:
+                messages.append((-1, f"the installed version has overload {signature}, which the spec does not declare"))
+    return messages
+
+
 def _shown(default: str | None) -> str:
     return "nothing (required)" if default is None else default
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A new spec's YAML text and where each side's signatures were read."""
+
+    text: str
+    readings: dict[str, Reading]
+    """By API name: what `apimap new` reports so a contributor knows what to double-check."""
+
+    def provenance(self) -> list[str]:
+        """One line per API: where its signatures came from, and what to check by hand."""
+        lines = []
+        for name, reading in self.readings.items():
+            count = len(reading.signatures)
+            what = f"{count} signatures" if count > 1 else "signature"
+            line = f"{name}: {what} from {reading.how}"
+            if reading.placeholder:
+                line += "; only (*args, **kwargs): write the real parameters by hand"
+            elif reading.source != "inspect":
+                line += "; check names and defaults against the documentation"
+            lines.append(line)
+        return lines
+
+
 def scaffold(torch_name: str, mindspore_name: str) -> str:
     """The YAML text of a new spec, pre-filled from both installed APIs."""
+    return draft(torch_name, mindspore_name).text
+
+
+def draft(torch_name: str, mindspore_name: str) -> Draft:
+    """A new spec pre-filled from both installed APIs, with the provenance of its signatures."""
     torch_obj, ms_obj = resolve(torch_name), resolve(mindspore_name)
-    torch_sig, ms_sig = read_signature(torch_name), read_signature(mindspore_name)
+    torch_read, ms_read = read(torch_name), read(mindspore_name)
 
     def todo() -> dict[str, str]:
         return {"en": "TODO: say what it does.", "zh_CN": "TODO：说明其功能。"}
@@ -792,14 +878,17 @@ def scaffold(torch_name: str, mindspore_name: str) -> str:
         _Flow(
             torch=r.torch, mindspore=r.mindspore, kind=[k.value for k in r.kind] if len(r.kind) > 1 else r.kind[0].value
         )
-        for r in pair_rows(torch_sig, ms_sig)
+        for r in pair_rows(Signature.union(torch_read.signatures), Signature.union(ms_read.signatures))
     ]
+    if not rows:  # neither side takes parameters: the table pairs what the call takes instead
+        note = {"en": "TODO: pair the inputs of a call.", "zh_CN": "TODO：配对调用的输入。"}
+        rows = [_Flow(category="input", torch="input", mindspore="input", kind="same", note=note)]
     spec = {
-        "torch": _api(torch_name, torch_obj, torch_sig, todo()),
+        "torch": _api(torch_name, torch_obj, torch_read.signatures, todo()),
         "targets": [
             {
                 "id": _target_id(mindspore_name),
-                "mindspore": _api(mindspore_name, ms_obj, ms_sig, todo()),
+                "mindspore": _api(mindspore_name, ms_obj, ms_read.signatures, todo()),
                 "differences": {"en": "TODO: what differs overall.", "zh_CN": "TODO：总体差异。"},
                 "table": rows,
                 "examples": [
@@ -814,11 +903,15 @@ def scaffold(torch_name: str, mindspore_name: str) -> str:
         ],
     }
     body = yaml.dump(spec, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
-    return "# yaml-language-server: $schema=spec.schema.json\n" + body
+    text = "# yaml-language-server: $schema=spec.schema.json\n" + body
+    return Draft(text, {torch_name: torch_read, mindspore_name: ms_read})
 
 
-def _api(name: str, obj: Any, signature: Signature, summary: dict[str, str]) -> dict[str, Any]:
-    return {"name": name, "kind": api_kind(obj), "signature": str(signature), "url": doc_url(name), "summary": summary}
+def _api(name: str, obj: Any, signatures: tuple[Signature, ...], summary: dict[str, str]) -> dict[str, Any]:
+    api: dict[str, Any] = {"name": name, "kind": api_kind(obj), "signature": str(signatures[0])}
+    if len(signatures) > 1:
+        api["overloads"] = [str(s) for s in signatures[1:]]
+    return {**api, "url": doc_url(name), "summary": summary}
 
 
 def _target_id(name: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -136,6 +137,17 @@ class Signature:
     def __str__(self) -> str:
         return "(" + ", ".join(self.parts) + ")"
 
+    @classmethod
+    def union(cls, signatures: Sequence[Signature]) -> Signature:
+        """The parameters of several overloads, each name once, where it first appears."""
+        if len(signatures) == 1:
+            return signatures[0]
+        seen: dict[str, Parameter] = {}
+        for signature in signatures:
+            for param in signature.parameters:
+                seen.setdefault(param.name, param)
+        return cls(tuple(seen.values()))
+
 
 def _source(source: str, node: ast.expr | None) -> str | None:
     if node is None:
@@ -166,10 +178,22 @@ class Api(_Frozen):
     """What the name is; classes show their constructor signature."""
     signature: SignatureField
     """Parameters and defaults as the pinned version defines them, without annotations."""
+    overloads: tuple[SignatureField, ...] = ()
+    """Further signatures of an overloaded API, each written like `signature`; the table covers them all."""
     url: Url
     """The official documentation page of the pinned version."""
     summary: Text
     """What the API does, in a sentence or a paragraph."""
+
+    @property
+    def signatures(self) -> tuple[Signature, ...]:
+        """`signature` and then its `overloads`."""
+        return (self.signature, *self.overloads)
+
+    @functools.cached_property
+    def parameters(self) -> Signature:
+        """Every parameter of every signature, each name once: what the table pairs."""
+        return Signature.union(self.signatures)
 
 
 class DiffKind(enum.StrEnum):

@@ -156,12 +156,16 @@ def fence(body: str, info: str = "") -> str:
 
 
 def signature_block(api: Api) -> str:
-    """The signature as the reference pages show it, one parameter a line when long."""
+    """The signatures as the reference pages show them, one a line (one parameter a line when long)."""
     prefix = "class " if api.kind == "class" else ""
-    one_line = f"{prefix}{api.name}{api.signature}"
-    if len(one_line) <= 79 or not api.signature.parameters:
-        return one_line
-    return f"{prefix}{api.name}(\n" + "".join(f"    {p},\n" for p in api.signature.parts) + ")"
+    blocks = []
+    for signature in api.signatures:
+        one_line = f"{prefix}{api.name}{signature}"
+        if len(one_line) <= 79 or not signature.parameters:
+            blocks.append(one_line)
+        else:
+            blocks.append(f"{prefix}{api.name}(\n" + "".join(f"    {p},\n" for p in signature.parts) + ")")
+    return "\n".join(blocks)
 
 
 def localized(text: Text | None, lang: str) -> str:

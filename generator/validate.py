@@ -22,6 +22,7 @@ from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relat
 from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
+    Api,
     IDENTIFIER_PATTERN,
     QUALIFIED_NAME_PATTERN,
     SLUG_PATTERN,
@@ -246,7 +247,9 @@ def _unique(ids: list[str], file: SpecFile, key: Key, what: str) -> Iterator[Spe
 
 
 def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecError]:
-    signatures = {"torch": file.spec.torch.signature, "mindspore": target.mindspore.signature}
+    # a row pairs a parameter of any overload; every parameter of every overload has a row
+    signatures = {"torch": file.spec.torch.parameters, "mindspore": target.mindspore.parameters}
+    shown = {side: _signatures_text(api) for side, api in (("torch", file.spec.torch), ("mindspore", target.mindspore))}
     apis = {"torch": file.spec.torch.name, "mindspore": target.mindspore.name}
     used: dict[str, set[str]] = {"torch": set(), "mindspore": set()}
     for r, row in enumerate(target.table):
@@ -261,7 +264,7 @@ def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecErro
                     continue
                 if signatures[side].get(name) is None:
                     yield SpecError(
-                        f"{apis[side]} has no parameter {name!r}; its signature is {signatures[side]}",
+                        f"{apis[side]} has no parameter {name!r}; {shown[side]}",
                         file.locate((*row_key, side)),
                     )
                 elif name in used[side]:
@@ -276,6 +279,12 @@ def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecErro
                     f"parameter {param.name!r} of {apis[side]} has no row in the table",
                     file.locate((*key, "table")),
                 )
+
+
+def _signatures_text(api: Api) -> str:
+    if not api.overloads:
+        return f"its signature is {api.signature}"
+    return "its signatures are " + ", ".join(str(s) for s in api.signatures)
 
 
 def kind_problems(row: Row, torch_sig: Signature, ms_sig: Signature) -> Iterator[str]:
