@@ -106,8 +106,11 @@ def _drift(file: SpecFile, api: Api, key: Key) -> Iterator[ApimapError]:
     if kind != api.kind:
         yield SpecError(f"{api.name} is a {kind}, not a {api.kind}", file.locate((*key, "kind")))
     for i, message in introspect.overload_drift(api.signatures, installed):
-        where: Key = (*key, "signature") if i == 0 else (*key, "overloads", i - 1)
-        yield SpecError(f"{api.name}: {message}", file.locate(where if i >= 0 else (*key, "overloads")))
+        if i < 0:  # an installed overload the spec leaves out
+            where = file.locate((*key, "overloads"), at_key=True)
+        else:
+            where = file.locate((*key, "signature") if i == 0 else (*key, "overloads", i - 1))
+        yield SpecError(f"{api.name}: {message}", where)
 
 
 def _allowlist(path: Path) -> list[tuple[AllowEntry, Location]]:

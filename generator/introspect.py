@@ -210,8 +210,11 @@ def _read_closure(obj: Any, name: str) -> Reading | None:
     if not readings:
         return None
     signatures = tuple(dict.fromkeys(s for _, r in readings for s in r.signatures))
+    first = readings[0][1]
+    if "which it wraps" in first.how:  # a wrapper of a wrapper: the innermost says where
+        return Reading(signatures, first.source, first.how)
     names = " and ".join(f.__qualname__ for f, _ in readings)
-    return Reading(signatures, readings[0][1].source, f"{readings[0][1].how} of {names}, which it wraps")
+    return Reading(signatures, first.source, f"{first.how} of {names}, which it wraps")
 
 
 def _read_class(cls: type, name: str) -> Reading | None:
@@ -242,6 +245,9 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
             continue
         where = f"{klass.__module__}.{klass.__qualname__}.__init__"
         if klass is object:
+            new = next((k for k in cls.__mro__[:-1] if "__new__" in vars(k)), None)
+            if new is not None:  # torch.Tensor is built by TensorBase.__new__
+                return _new_signature(new), f"{new.__module__}.{new.__qualname__}.__new__"
             return [inspect.Signature()], f"{last}, which passes its arguments on to object.__init__: none"
         if not inspect.isfunction(init) and not inspect.isfunction(_unwrap_optimizer(init)):
             # a C or pybind11 slot: its docstring, if any, is read by the caller
@@ -264,6 +270,19 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
         supplied += passed
         last = where
     raise ValueError(f"{cls.__name__}: no __init__ in its MRO")  # not reached: object.__init__ ends the walk
+
+
+def _new_signature(klass: type) -> list[inspect.Signature]:
+    """The parameters of ``klass.__new__`` after ``cls``; ``(*args, **kwargs)`` when a C slot hides them."""
+    try:
+        signature = inspect.signature(vars(klass)["__new__"])
+    except (ValueError, TypeError):
+        var = inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD
+        return [inspect.Signature([inspect.Parameter(n, k) for n, k in zip(("args", "kwargs"), var, strict=True)])]
+    params = list(signature.parameters.values())
+    if params and params[0].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        params = params[1:]
+    return [signature.replace(parameters=params)]
 
 
 def _passes_through(signature: inspect.Signature) -> bool:
@@ -454,7 +473,7 @@ def _from_ast(func: ast.FunctionDef, source: str | None) -> Signature:
         params.append(Parameter(arg.arg, "keyword_only", _default(source, arg, kw_default)))
     if args.kwarg:
         params.append(Parameter(args.kwarg.arg, "var_keyword"))
-    return Signature(tuple(p for p in params if p.name != "self"))
+    return Signature(tuple(p for p in params if p.name not in ("self", "cls")))
 
 
 def _default(source: str | None, arg: ast.arg, node: ast.expr | None) -> str | None:
@@ -474,8 +493,14 @@ def _read_stub(obj: Any, name: str) -> Reading | None:
     ``torch.is_autocast_enabled``, pybind11 classes such as ``torch.Graph``).
     """
     if inspect.isclass(obj):
-        module, owner, func = obj.__module__, obj.__name__, "__init__"
-    elif (objclass := getattr(obj, "__objclass__", None)) is not None:
+        for klass in obj.__mro__[:-1]:  # torch.Tensor is built by torch._C.TensorBase
+            # torch.device says its module is torch; its stub is torch._C's
+            for module in dict.fromkeys((klass.__module__, "torch._C")):
+                for func in ("__init__", "__new__"):
+                    if defs := _stub(module).get((klass.__name__, func)):
+                        return _stub_reading(defs, f"{module}.{klass.__name__}.{func}")
+        return None
+    if (objclass := getattr(obj, "__objclass__", None)) is not None:
         module, owner, func = objclass.__module__, objclass.__name__, getattr(obj, "__name__", name)
     elif inspect.isbuiltin(obj):
         bound = getattr(obj, "__self__", None)

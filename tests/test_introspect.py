@@ -8,7 +8,18 @@ import pytest
 
 from generator.cli import main
 from generator.errors import ApiNotFoundError
-from generator.introspect import api_kind, doc_url, drift, pair_rows, read_signature, read_signatures, resolve, scaffold
+from generator.introspect import (
+    api_kind,
+    doc_url,
+    drift,
+    pair_rows,
+    read,
+    read_signature,
+    read_signatures,
+    resolve,
+    scaffold,
+    walk,
+)
 from generator.model import DiffKind, Signature
 from generator.validate import load_spec
 
@@ -64,7 +75,7 @@ from .conftest import DATA, ROOT
             "(input_size, hidden_size, num_layers=1, has_bias=True, batch_first=False, dropout=0.0, "
             "bidirectional=False, dtype=mindspore.float32)",
         ),
-        ("torch.Tensor", "class", "(*args, **kwargs)"),  # __init__ is a C slot: nothing more to read
+        ("torch.Tensor", "class", "(*args, device=None)"),  # TensorBase.__new__ is C: its type stub says
         (  # a function that shares its name with the submodule defining it
             "mindspore.scipy.optimize.minimize",
             "function",
@@ -136,14 +147,16 @@ def test_drift_names_every_difference() -> None:
         ("torch.amax", "mindspore.ops.amax"),
         ("torch.nn.LayerNorm", "mindspore.nn.LayerNorm"),
         ("torch.Tensor.amax", "mindspore.Tensor.amax"),
+        ("torch.sum", "mindspore.mint.sum"),  # torch's two overloads
+        ("torch.nn.Tanh", "mindspore.nn.Tanh"),  # no parameters on either side
     ],
 )
 def test_scaffold_loads_as_a_valid_spec(tmp_path: Path, torch_name: str, ms_name: str) -> None:
     path = tmp_path / f"{torch_name}.yaml"
     path.write_text(scaffold(torch_name, ms_name), encoding="utf-8")
     spec = load_spec(path).spec
-    assert spec.torch.signature == read_signature(torch_name)
-    assert spec.targets[0].mindspore.signature == read_signature(ms_name)
+    assert spec.torch.signatures == read_signatures(torch_name)
+    assert spec.targets[0].mindspore.signatures == read_signatures(ms_name)
 
 
 def test_new_then_check_refuses_the_placeholders(
@@ -214,3 +227,178 @@ def test_varargs_signature_published_by_torch() -> None:
         r for r in pair_rows(read_signature("torch.zeros"), read_signature("mindspore.ops.zeros")) if r.torch == "size"
     )
     assert size.kind == (DiffKind.TYPE_DIFFERS,)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "how", "signatures"),
+    [
+        (  # a C builtin whose docstring opens with an annotated line
+            "torch.abs",
+            "docstring",
+            "the docstring",
+            ["(input, *, out=None)"],
+        ),
+        (  # more overloads as `.. function::` lines
+            "torch.sum",
+            "docstring",
+            "the docstring, 2 overloads",
+            ["(input, *, dtype=None)", "(input, dim, keepdim=False, *, dtype=None)"],
+        ),
+        (  # `arange(start=0, end, step=1, ...)` is two overloads
+            "torch.arange",
+            "docstring",
+            "the docstring, 2 overloads",
+            [
+                "(end, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False)",
+                "(start, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False)",
+            ],
+        ),
+        (  # a dispatch wrapper (*args, **kwargs) with the real line in its docstring
+            "torch.unique",
+            "docstring",
+            "the docstring",
+            ["(input, sorted=True, return_inverse=False, return_counts=False, dim=None)"],
+        ),
+        ("torch.einsum", "docstring", "the docstring", ["(equation, *operands)"]),  # (*args) in its source
+        (  # torch's boolean_dispatch: read through to the functions it picks between
+            "torch.unique_consecutive",
+            "inspect",
+            "inspect.signature of _consecutive_return_output and _consecutive_return_counts, which it wraps",
+            ["(input, return_inverse=False, return_counts=False, dim=None)"],
+        ),
+        (  # a MindSpore generated overload dispatcher
+            "mindspore.mint.add",
+            "docstring",
+            "the docstring",
+            ["(input, other, *, alpha=1)"],
+        ),
+        ("mindspore.ops.lt", "docstring", "the docstring", ["(input, other)"]),
+        (  # a Module without __init__ of its own: Module.__init__ takes nothing
+            "torch.nn.Tanh",
+            "inspect",
+            "torch.nn.modules.module.Module.__init__, which passes its arguments on to object.__init__: none",
+            ["()"],
+        ),
+        (  # a Cell whose __init__(*args, **kwargs) drops them
+            "mindspore.nn.Identity",
+            "inspect",
+            "mindspore.nn.layer.basic.Identity.__init__, which ignores its *args and **kwargs: none",
+            ["()"],
+        ),
+        ("torch.Tensor.abs", "docstring", "the docstring", ["()"]),  # method descriptors, without self
+        ("torch.Tensor.sum", "docstring", "the docstring", ["(dim=None, keepdim=False, dtype=None)"]),
+        ("mindspore.Tensor.add", "docstring", "the docstring, 2 overloads", ["(other)", "(other, *, alpha=1)"]),
+        (  # a builtin without a docstring: torch's type stubs
+            "torch.scalar_tensor",
+            "stub",
+            "the type stub of torch._C._VariableFunctions",
+            ["(s, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False)"],
+        ),
+        (  # an OpOverloadPacket: the ATen schema
+            "torch.quantized_gru",
+            "schema",
+            "the ATen operator schema, 2 overloads (names and defaults as TorchScript has them)",
+            [
+                "(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first)",
+                "(data, batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidirectional)",
+            ],
+        ),
+        (  # a MindSpore primitive exported as an instance: its documented inputs
+            "mindspore.ops.tensor_sub",
+            "docstring",
+            "the Inputs section of the docstring of Sub",
+            ["(x, y)"],
+        ),
+        (  # mint's view wrappers close over the real function
+            "mindspore.mint.flatten",
+            "inspect",
+            "inspect.signature of flatten, which it wraps",
+            ["(input, start_dim=0, end_dim=-1)"],
+        ),
+    ],
+)
+def test_each_kind_of_callable_gets_its_real_signature(name: str, source: str, how: str, signatures: list[str]) -> None:
+    reading = read(name)
+    assert (reading.source, reading.how, [str(s) for s in reading.signatures]) == (source, how, signatures)
+    assert not reading.placeholder
+
+
+def test_walk_reads_every_public_callable_of_a_namespace() -> None:
+    walked = walk(["torch.fft", "mindspore.mint.linalg"])
+    names = {w.name for w in walked}
+    assert {"torch.fft.fft", "torch.fft.rfft2", "mindspore.mint.linalg.vector_norm"} <= names
+    assert all(w.reading is not None and not w.reading.placeholder for w in walked)
+    fft = next(w for w in walked if w.name == "torch.fft.fft")
+    assert fft.reading is not None and fft.reading.source == "docstring"
+    assert str(fft.reading.signatures[0]) == "(input, n=None, dim=-1, norm=None, *, out=None)"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "torch.nn.CeLU",
+            "torch.nn.CeLU does not exist in torch 2.13.0; "
+            "did you mean torch.nn.CELU or torch.celu or torch.nn.functional.celu?",
+        ),
+        (
+            "torch.nn.SeLU",
+            "torch.nn.SeLU does not exist in torch 2.13.0; "
+            "did you mean torch.nn.SELU or torch.selu or torch.nn.functional.selu?",
+        ),
+        (  # MindSpore spells it HSigmoid, in nn and in ops
+            "mindspore.nn.Hsigmoid",
+            "mindspore.nn.Hsigmoid does not exist in mindspore 2.10.0; "
+            "did you mean mindspore.nn.HSigmoid or mindspore.ops.HSigmoid or mindspore.mint.nn.Sigmoid?",
+        ),
+        (  # a neighbouring namespace has it
+            "mindspore.mint.nn.HSigmoid",
+            "mindspore.mint.nn.HSigmoid does not exist in mindspore 2.10.0; "
+            "did you mean mindspore.ops.HSigmoid or mindspore.nn.HSigmoid or mindspore.mint.nn.Sigmoid?",
+        ),
+    ],
+)
+def test_suggestions_ignore_case_and_look_next_door(name: str, message: str) -> None:
+    with pytest.raises(ApiNotFoundError) as caught:
+        resolve(name)
+    assert str(caught.value) == message
+
+
+def test_new_says_where_each_signature_came_from(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    assert main(["new", "torch.sum", "mindspore.mint.add"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "apimap: torch.sum: 2 signatures from the docstring, 2 overloads; "
+        "check names and defaults against the documentation",
+        "apimap: mindspore.mint.add: signature from the docstring; check names and defaults against the documentation",
+        "apimap: wrote mappings/torch.sum.yaml; replace its TODO placeholders, then run `apimap check`",
+    ]
+    text = (project / "mappings" / "torch.sum.yaml").read_text(encoding="utf-8")
+    assert "  signature: (input, *, dtype=None)\n  overloads:\n  - (input, dim, keepdim=False, *, dtype=None)\n" in text
+
+
+def test_check_compares_each_overload(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "overloads" / "torch.sum.yaml").read_text(encoding="utf-8")
+    spec = project / "mappings" / "torch.sum.yaml"
+    spec.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["check"]) == 0, capsys.readouterr().err
+    spec.write_text(text.replace("(input, dim, keepdim=False, *,", "(input, dim, keepdim=False,"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "mappings/torch.sum.yaml:7:7: torch.sum: parameter 'dtype' is keyword-only, not normal "
+        "(against the installed overload (input, dim, keepdim=False, *, dtype=None))",
+        "apimap: 1 error",
+    ]
+    long = "(input, dim, keepdim=False, *, dtype=None)"
+    spec.write_text(text.replace("signature: (input, *, dtype=None)", f"signature: {long}"), encoding="utf-8")
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "mappings/torch.sum.yaml:6:3: torch.sum: the installed version has overload "
+        "(input, *, dtype=None), which the spec does not declare"
+    )

@@ -192,3 +192,18 @@ def test_the_cli_reports_each_case_without_traceback(
     for line in lines[:-1]:
         assert re.match(r"^mappings/torch\.am(ax|in)\.ya?ml:\d+:\d+: \S", line), line
     assert not (project / "docs" / "generated").exists()
+
+
+def test_rows_pair_the_parameters_of_every_overload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (DATA / "overloads" / "torch.sum.yaml").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "torch.sum.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_corpus(spec_paths(Path("."))).files[0].spec.torch.parameters.get("keepdim") is not None
+    path.write_text(text.replace("{torch: keepdim, mindspore: keepdim", "{torch: keep_dim, mindspore: keepdim"))
+    assert _errors(Path(".")) == [
+        "torch.sum.yaml:26:7: parameter 'keepdim' of torch.sum has no row in the table",
+        "torch.sum.yaml:28:17: torch.sum has no parameter 'keep_dim'; its signatures are "
+        "(input, *, dtype=None), (input, dim, keepdim=False, *, dtype=None)",
+        "torch.sum.yaml:28:53: names differ ('keep_dim' vs 'keepdim') but kind does not include 'renamed'",
+    ]
