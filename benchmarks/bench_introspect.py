@@ -64,10 +64,16 @@ def main() -> None:
     left = total["placeholder"] + total["failed"]
     callable_ = total["count"] - total["no ctor"]
     print()
-    print(f"real signatures: {callable_ - left} of {callable_} callables ({100 * (callable_ - left) / callable_:.2f} %)")
-    print(f"  counting the {total['no ctor']} classes without a constructor as misses: "
-          f"{100 * (callable_ - left) / total['count']:.2f} % of {total['count']}")
-    print(f"walk: {walked:.2f} s (target < 30 s, {walked / 30:.2f}x of it); importing both frameworks: {imported:.2f} s")
+    print(
+        f"real signatures: {callable_ - left} of {callable_} callables ({100 * (callable_ - left) / callable_:.2f} %)"
+    )
+    print(
+        f"  counting the {total['no ctor']} classes without a constructor as misses: "
+        f"{100 * (callable_ - left) / total['count']:.2f} % of {total['count']}"
+    )
+    print(
+        f"walk: {walked:.2f} s (target < 30 s, {walked / 30:.2f}x of it); importing both frameworks: {imported:.2f} s"
+    )
     if args.list:
         print()
         for result in results:

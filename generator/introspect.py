@@ -166,7 +166,11 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
     of a dispatcher, a constructor's typing overloads).
     """
     placeholder: Reading | None = None
-    for reader in (_read_class,) if inspect.isclass(obj) else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema):
+    for reader in (
+        (_read_class,)
+        if inspect.isclass(obj)
+        else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema)
+    ):
         reading = reader(obj, name)
         if reading is None:
             continue
@@ -179,6 +183,7 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
             _read_docstring(obj, name)
             or (_read_docstring(init, "__init__") if init is not None else None)
             or _read_stub(obj, name)
+            or _read_args(obj)
         )
         if better is not None and not better.placeholder:
             return better
@@ -254,13 +259,14 @@ def _constructor(cls: type) -> tuple[list[inspect.Signature], str]:
             return [inspect.signature(init)], where
         signature = inspect.signature(_unwrap_optimizer(init))
         overloads = [inspect.signature(f) for f in typing.get_overloads(init)] if inspect.isfunction(init) else []
-        if overloads and klass is cls:  # torch.nn.Sequential: (*args: Module) or (arg: OrderedDict)
-            return overloads, f"typing overloads of {where}"
+        typed = [s for s in overloads if not _passes_through(s)]  # torch.nn.GRU lists (*args, **kwargs) too
+        if typed and klass is cls:  # torch.nn.Sequential: (*args: Module) or (arg: OrderedDict)
+            return typed, f"typing overloads of {where}"
         if not _passes_through(signature):
             params = list(signature.parameters.values())
             shown = "" if klass is cls else f"inherited {where}"
             return [signature.replace(parameters=params[:1] + params[1 + supplied :])], shown or "inspect.signature"
-        if typed := [s for s in overloads if not _passes_through(s)]:
+        if typed:
             return typed, f"typing overloads of {where}"
         passed = _arguments_before_star(init)
         if passed is None:
@@ -388,8 +394,8 @@ def _read_docstring(obj: Any, name: str) -> Reading | None:
 def _doc_lines(names: frozenset[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names))
     return re.compile(
-        rf"^[ \t]*(?P<directive>\.\. (?:py:)?(?:function|method):: )?(?:\d+\. )?(?:[\w.]*\.)?(?:{alternatives})(?:_ext)?"
-        rf"(?P<params>\(.*\))[ \t]*(?P<arrow>->.*)?$",
+        rf"^[ \t]*(?P<directive>\.\. (?:py:)?(?:function|method):: )?(?:\d+\. )?(?:[\w.]*\.)?"
+        rf"(?:{alternatives})(?:_ext)?(?P<params>\(.*\))[ \t]*(?P<arrow>->.*)?$",
         re.MULTILINE,
     )
 
@@ -537,6 +543,43 @@ def _stub_reading(defs: list[tuple[str, ast.FunctionDef]], where: str) -> Readin
     return Reading(tuple(found), "stub", f"the type stub of {where}{many}")
 
 
+def _read_args(cls: type) -> Reading | None:
+    """A C-built class's parameters from the ``Args:`` section of its docstring (``mindspore.Tensor``).
+
+    Each entry is ``name (type): text``; a ``Default: ``value``.`` in the
+    text is its default.
+    """
+    if any(inspect.isfunction(vars(k).get("__init__")) for k in cls.__mro__):
+        return None  # a Python constructor says more than prose (``args (list)`` may be ``*args``)
+    doc = inspect.getdoc(cls) or ""
+    section = re.search(r"^Args:\n((?:[ \t]+.*\n|\n)+)", doc + "\n", re.MULTILINE)
+    if section is None:
+        return None
+    indent = re.match(r"[ \t]+", section[1])
+    assert indent is not None  # the section's pattern starts each line with blanks
+    entries = re.split(rf"^{indent[0]}(?=\w+ ?\()", section[1], flags=re.MULTILINE)
+    params: list[Parameter] = []
+    for entry in entries:
+        head = re.match(r"(\w+) ?\(", entry)
+        if head is None:
+            continue
+        default = re.search(r"Default: ``(.+?)``", entry)
+        params.append(Parameter(head[1], "normal", default[1] if default else None))
+    if not params:
+        return None
+    signature = Signature(tuple(params))
+    if Signature.union([signature]) != signature or not _round_trips(signature):
+        return None
+    return Reading((signature,), "docstring", f"the Args section of the docstring of {cls.__name__}")
+
+
+def _round_trips(signature: Signature) -> bool:
+    try:
+        return Signature.parse(str(signature)) == signature
+    except ValueError:
+        return False
+
+
 def _read_inputs(cls: type) -> Reading | None:
     """The inputs a MindSpore primitive's class documents (``Inputs:`` then ``- **x** (Tensor) - ...``).
 
@@ -616,7 +659,9 @@ def _read_schema(obj: Any, name: str) -> Reading | None:
     if not found:
         return None
     many = f", {len(found)} overloads" if len(found) > 1 else ""
-    return Reading(tuple(found), "schema", f"the ATen operator schema{many} (names and defaults as TorchScript has them)")
+    return Reading(
+        tuple(found), "schema", f"the ATen operator schema{many} (names and defaults as TorchScript has them)"
+    )
 
 
 NAMESPACES: tuple[str, ...] = (
@@ -670,7 +715,7 @@ def public_callables(namespace: str) -> list[tuple[str, Any]]:
             continue
         try:
             obj = getattr(owner, attr)
-        except Exception:  # noqa: BLE001 - a lazy attribute that fails to import is not callable
+        except Exception:  # a lazy attribute that fails to import is not callable
             continue
         if inspect.ismodule(obj) or not callable(obj) or _origin(obj).split(".")[0] not in (framework, ""):
             continue
@@ -707,7 +752,7 @@ def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
         for attr, obj in public_callables(namespace):
             try:
                 reading = read_object(obj, name=attr)
-            except Exception:  # noqa: BLE001 - one broken API must not end the walk; it counts as failed
+            except Exception:  # one broken API must not end the walk; it counts as failed
                 reading = None
             results.append(Walked(namespace, f"{namespace}.{attr}", reading, not _no_constructor(obj)))
     return results
@@ -746,7 +791,7 @@ def pair_rows(torch_sig: Signature, ms_sig: Signature) -> list[RowDraft]:
             ms_left.remove(same)
         pairs.append((param, same))
     for i, (tp, mp) in enumerate(pairs):  # known synonyms, wherever they stand
-        synonym = next((m for m in ms_left if frozenset((tp.name, m.name)) in _SYNONYMS), None) if mp is None else None
+        synonym = next((m for m in ms_left if _synonyms(tp.name, m.name)), None) if mp is None else None
         if synonym is not None:
             ms_left.remove(synonym)
             pairs[i] = (tp, synonym)
@@ -787,9 +832,21 @@ _SYNONYMS = {
 }
 
 
+def _synonyms(torch_name: str, ms_name: str) -> bool:
+    """Whether two names say the same: a known pair, or the same once MindSpore's habits are undone.
+
+    MindSpore says ``axis`` for ``dim`` (``dim0`` is ``axis0``) and prefixes
+    flags with ``use_`` or ``has_`` (``amsgrad`` is ``use_amsgrad``).
+    """
+    if frozenset((torch_name, ms_name)) in _SYNONYMS:
+        return True
+    plain = re.sub(r"^(?:use|has)_", "", ms_name)
+    return plain == torch_name or plain == re.sub(r"(?<![a-z])dims?(?=\d|$)", "axis", torch_name)
+
+
 def _alike(torch_name: str, ms_name: str) -> bool:
     """Whether two parameters in the same position plausibly mean the same thing."""
-    if frozenset((torch_name, ms_name)) in _SYNONYMS:
+    if _synonyms(torch_name, ms_name):
         return True
     return difflib.SequenceMatcher(None, torch_name, ms_name).ratio() >= 0.5
 
@@ -855,7 +912,9 @@ def overload_drift(declared: Sequence[Signature], installed: Sequence[Signature]
     if len(declared) > 1:
         for j, signature in enumerate(installed):
             if j not in matched:
-                messages.append((-1, f"the installed version has overload {signature}, which the spec does not declare"))
+                messages.append(
+                    (-1, f"the installed version has overload {signature}, which the spec does not declare")
+                )
     return messages
 
 

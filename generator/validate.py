@@ -22,11 +22,11 @@ from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relat
 from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
-    Api,
     IDENTIFIER_PATTERN,
     QUALIFIED_NAME_PATTERN,
     SLUG_PATTERN,
     URL_PATTERN,
+    Api,
     DiffKind,
     Row,
     Signature,

@@ -212,6 +212,13 @@ def test_the_project_mappings_pass_check(capsys: pytest.CaptureFixture[str], mon
     assert main(["check"]) == 0, capsys.readouterr().err
 
 
+def test_pairing_undoes_mindspore_naming_habits() -> None:
+    swap = pair_rows(read_signature("torch.transpose"), read_signature("mindspore.ops.swapaxes"))
+    assert [(r.torch, r.mindspore) for r in swap] == [("input", "input"), ("dim0", "axis0"), ("dim1", "axis1")]
+    adam = pair_rows(read_signature("torch.optim.Adam"), read_signature("mindspore.nn.Adam"))
+    assert ("amsgrad", "use_amsgrad") in {(r.torch, r.mindspore) for r in adam}
+
+
 def test_pairing_uses_synonyms_and_related_names() -> None:
     rows = pair_rows(read_signature("torch.nn.Linear"), read_signature("mindspore.nn.Dense"))
     pairs = {(r.torch, r.mindspore) for r in rows}
@@ -308,6 +315,18 @@ def test_varargs_signature_published_by_torch() -> None:
             "docstring",
             "the Inputs section of the docstring of Sub",
             ["(x, y)"],
+        ),
+        (  # a class built in C: the Args section of its docstring
+            "mindspore.Tensor",
+            "docstring",
+            "the Args section of the docstring of Tensor",
+            ["(input_data=None, dtype=None, shape=None, init=None, const_arg=False, device=None)"],
+        ),
+        (  # a C class: torch's type stub of its constructor
+            "torch.device",
+            "stub",
+            "the type stub of torch._C.device.__init__, 2 overloads",
+            ["(device)", "(type, index)"],
         ),
         (  # mint's view wrappers close over the real function
             "mindspore.mint.flatten",

@@ -144,4 +144,6 @@ if __name__ == "__main__":
 def test_every_overload_is_shown() -> None:
     spec = load_spec(DATA / "overloads" / "torch.sum.yaml").spec
     page = render_page(spec, lang="en", env=make_env(ROOT / "templates"))
-    assert "```python\ntorch.sum(input, *, dtype=None)\ntorch.sum(input, dim, keepdim=False, *, dtype=None)\n```" in page
+    assert (
+        "```python\ntorch.sum(input, *, dtype=None)\ntorch.sum(input, dim, keepdim=False, *, dtype=None)\n```" in page
+    )
