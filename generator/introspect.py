@@ -1,13 +1,24 @@
 """Reading signatures from the installed frameworks, to scaffold specs and catch drift.
 
-Three kinds of API need more than `inspect.signature`:
+`read` gives every signature of an API with its provenance (`Reading`). The
+readers are tried from the most to the least exact, and one whose answer is
+only ``(*args, **kwargs)`` gives way to the next:
 
-- torch builtins (``torch.amax``, ``torch.where``, ``torch.Tensor.amax``) have
-  no introspectable signature; torch publishes theirs as the first line of the
-  docstring (``amax(input, dim=None, ...) -> Tensor``), one line per overload;
-- ``mindspore.nn`` optimizers wrap ``__init__`` in ``opt_init_args_register``,
-  which reports ``(*args, **kwargs)``; the real function sits in its closure;
-- class constructors and methods drop ``self``.
+- ``inspect.signature``; a class's constructor is read through pass-through
+  ``__init__``s (torch.nn.Tanh has Module's, which takes nothing), typing
+  ``@overload``s and MindSpore's optimizer wrappers, and a wrapper function
+  through the functions it closes over (torch's boolean_dispatch);
+- the signature lines a docstring opens with: torch builtins and Tensor
+  methods (``abs(input: Tensor, *, out: Optional[Tensor]) -> Tensor``, more
+  overloads as ``.. function::`` lines), MindSpore's generated dispatchers
+  (``mindspore.mint.add``), pybind11's numbered overloads; annotations are
+  dropped;
+- torch's type stubs (``torch/_C/*.pyi``) for C functions and classes without
+  a docstring, then its ATen operator schema;
+- for MindSpore classes built in C or primitives exported as instances, the
+  ``Args:`` or ``Inputs:`` section of the class docstring.
+
+`walk` reads a whole namespace (benchmarks/bench_introspect.py).
 """
 
 from __future__ import annotations
@@ -384,6 +395,8 @@ def _read_docstring(obj: Any, name: str) -> Reading | None:
         for signature in parse_published(match["params"]):
             if signature not in found:
                 found.append(signature)
+    if any(not _is_placeholder(s) for s in found):  # pybind11 heads its overloads with (*args, **kwargs)
+        found = [s for s in found if not _is_placeholder(s)]
     if not found:
         return None
     many = f", {len(found)} overloads" if len(found) > 1 else ""
