@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import jinja2
@@ -87,8 +88,8 @@ _CATEGORY_COLUMN = {
 }
 
 
-def difference_text(row: Row, lang: str) -> str:
-    """The Difference column of a row: generated from its kinds, note appended."""
+def difference_text(row: Row, lang: str) -> Safe:
+    """The Difference column of a row as Markdown for a table cell: generated from its kinds, note appended."""
     words = _DIFFERENCE[lang]
     kinds = set(row.kind)
     noun = _NOUN[lang][row.category]
@@ -109,8 +110,8 @@ def difference_text(row: Row, lang: str) -> str:
             else:
                 text += "，" + "，".join(parts)
     if row.note is not None:
-        text += str(words["note"]) + (row.note.get(lang) or row.note.en)
-    return text
+        text += str(words["note"]) + md_text(row.note.get(lang) or row.note.en, cell=True)
+    return Safe(text)
 
 
 def category_text(target: Target, lang: str) -> str:
@@ -118,14 +119,50 @@ def category_text(target: Target, lang: str) -> str:
     return _CATEGORY[lang][target.category]
 
 
-# Characters Markdown or HTML read as markup inside a line, escaped with a backslash.
-_MD_INLINE_CHARS = {c: "\\" + c for c in "\\`*_{}[]<>|~$&"} | {"\n": " "}
+class Safe(str):
+    """Markdown that may be placed in a page as it is: the environment does not escape it again.
+
+    Filters that produce Markdown (fences, prose, table cells) return it; any
+    other value a template places is escaped by the environment's `finalize`.
+    Joining a `Safe` with a plain `str` gives a plain `str`, which is escaped:
+    forgetting to mark something shows backslashes, never markup.
+    """
+
+    __slots__ = ()
+
+
+# Characters Markdown, MyST or HTML read as markup inside a line, escaped with a backslash.
+_MD_INLINE_CHARS = {c: "\\" + c for c in "\\`*_{}[]<>|~$&#"} | {"\n": " ", "\r": " "}
 _MD_INLINE = str.maketrans(_MD_INLINE_CHARS)
 _MD_ANY = re.compile("[" + re.escape("".join(_MD_INLINE_CHARS)) + "]")
+
+
+def escape(text: str) -> str:
+    """``text`` as Markdown that shows it as typed, inside a line (a heading, a cell, a sentence)."""
+    if _MD_ANY.search(text) is None:  # most text has nothing to escape
+        return text
+    return text.translate(_MD_INLINE)
+
+
+def finalize(value: object) -> str:
+    """What a template's ``{{ value }}`` prints: `Safe` Markdown as it is, anything else escaped."""
+    return value if isinstance(value, Safe) else escape(str(value))
+
+
+def fill(template: str, **values: object) -> Safe:
+    """A word with ``{fields}`` (from a words file, trusted Markdown) filled with escaped values."""
+    return Safe(template.format(**{k: finalize(v) for k, v in values.items()}))
+
+
+def href(url: str) -> Safe:
+    """A URL for a link destination ``<...>``; the spec's pattern already refused spaces and brackets."""
+    return Safe(url.replace("\\", "%5C"))
+
+
 _MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>:.)])")
 
 
-def md_text(text: str, *, cell: bool = False) -> str:
+def md_text(text: str, *, cell: bool = False) -> Safe:
     """Escape prose for Markdown: everything is shown as typed except `code` spans.
 
     In a table ``cell`` a pipe ends the cell even inside a code span, so there
@@ -145,14 +182,14 @@ def md_text(text: str, *, cell: bool = False) -> str:
         text = "".join(out)
     # block syntax only matters where a line starts, and specs' prose is one line
     start = _MD_LINE_START.match(text)
-    return text if start is None else f"{start[1]}\\{text[start.end(1) :]}"
+    return Safe(text if start is None else f"{start[1]}\\{text[start.end(1) :]}")
 
 
-def fence(body: str, info: str = "") -> str:
+def fence(body: str, info: str = "") -> Safe:
     """A fenced block longer than any backtick run inside ``body``."""
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0) if "`" in body else 0
     ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
+    return Safe(f"{ticks}{info}\n{body.rstrip()}\n{ticks}")
 
 
 def signature_block(api: Api) -> str:
@@ -178,7 +215,7 @@ class TableRow(NamedTuple):
     subcategory: str
     torch: str | None
     mindspore: str | None
-    difference: str
+    difference: Safe
 
 
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
@@ -202,9 +239,12 @@ def table_rows(target: Target, lang: str) -> list[TableRow]:
     return rows
 
 
-def page_name(spec: Spec) -> str:
-    """The page's file stem: the torch API's qualified name."""
-    return spec.torch.name
+def page_name(spec: Spec) -> Safe:
+    """The page's file stem (and Sphinx document name): the torch API's qualified name.
+
+    Safe as it is: a qualified name is letters, digits, ``_`` and dots.
+    """
+    return Safe(spec.torch.name)
 
 
 def namespace(name: str) -> str:
@@ -220,11 +260,15 @@ def make_env(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # output is Markdown; `md_text` escapes what specs say
+        autoescape=False,  # output is Markdown, not HTML: `finalize` escapes for Markdown instead
+        finalize=finalize,
         auto_reload=False,  # an environment lives for one build; no need to stat templates per page
     )
     env.filters.update(
         md=md_text,
+        fill=fill,
+        href=href,
+        page_name=page_name,
         fence=fence,
         signature=signature_block,
         localized=localized,
@@ -248,7 +292,7 @@ def render_page(
         spec=spec,
         lang=lang,
         words=words(env, lang),
-        other=_other(lang),
+        other=Safe(_other(lang)),
         outputs=outputs or {},
         versions=versions,
     )
@@ -260,12 +304,18 @@ def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment
     for spec in sorted(specs, key=lambda s: s.torch.name):
         groups.setdefault(namespace(spec.torch.name), []).append(spec)
     template = env.get_template("overview.md.jinja")
-    return template.render(groups=groups, lang=lang, words=words(env, lang), other=_other(lang))
+    return template.render(groups=groups, lang=lang, words=words(env, lang), other=Safe(_other(lang)))
 
 
-def words(env: jinja2.Environment, lang: str) -> jinja2.environment.TemplateModule:
-    """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, read once per environment."""
-    return env.get_template(f"words.{lang}.jinja").module
+def words(env: jinja2.Environment, lang: str) -> SimpleNamespace:
+    """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, as trusted Markdown.
+
+    The template module is built once per environment.
+    """
+    module = env.get_template(f"words.{lang}.jinja").module
+    return SimpleNamespace(
+        **{k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
+    )
 
 
 def _other(lang: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from markdown_it import MarkdownIt
 
 from generator.model import DiffKind, Row, Spec, Text
-from generator.render import Versions, difference_text, fence, make_env, md_text, render_overview, render_page
+from generator.render import Safe, Versions, difference_text, fence, make_env, md_text, render_overview, render_page
 from generator.validate import load_spec
 
 from .conftest import DATA, ROOT
@@ -128,6 +129,50 @@ def test_output_and_versions_are_shown_beneath_the_code() -> None:
     page = _golden_pages()["torch.optim.Rprop.en.md"]
     assert "Examples verified with PyTorch 2.13.0 and MindSpore 2.10.0." in page
     assert "Output:\n\n```text\n<torch output of" in page
+
+
+def _amax() -> Spec:
+    return load_spec(DATA / "specs" / "torch.amax.yaml").spec
+
+
+def _renamed(spec: Spec, torch: str, mindspore: str) -> Spec:
+    target = spec.targets[0]
+    ms = target.mindspore.model_copy(update={"name": mindspore})
+    return spec.model_copy(
+        update={
+            "torch": spec.torch.model_copy(update={"name": torch}),
+            "targets": (target.model_copy(update={"mindspore": ms}), *spec.targets[1:]),
+        }
+    )
+
+
+def test_names_in_headings_links_and_tables_are_escaped_by_default() -> None:
+    spec = _renamed(_amax(), "torch.Tensor.__add__", "mindspore.Tensor.__add__")
+    env = make_env(ROOT / "templates")
+    page = render_page(spec, lang="en", env=env)
+    tokens = MarkdownIt("commonmark").parse(page)
+    headings = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert [h.children and [c.type for c in h.children] for h in headings[:3]] == [["text"], ["text"], ["text"]]
+    assert [h.content for h in headings[:3]] == [
+        r"Differences with torch.Tensor.\_\_add\_\_",
+        r"torch.Tensor.\_\_add\_\_",
+        r"mindspore.Tensor.\_\_add\_\_",
+    ]
+    assert [h.children[0].content for h in headings[:3] if h.children] == [
+        "Differences with torch.Tensor.__add__",
+        "torch.Tensor.__add__",
+        "mindspore.Tensor.__add__",
+    ]
+    assert "[中文](../zh_CN/torch.Tensor.__add__.md)" in page  # a link target stays as it is
+    overview = render_overview([spec], lang="en", env=env)
+    assert r"| [torch.Tensor.\_\_add\_\_](torch.Tensor.__add__.md) | mindspore.Tensor.\_\_add\_\_ |" in overview
+    assert "\ntorch.Tensor.__add__\n```" in overview  # the toctree names the document
+
+
+def test_a_value_is_escaped_unless_a_filter_marked_it_safe() -> None:
+    env = make_env(ROOT / "templates")
+    template = env.from_string("{{ text }} {{ text | fence }} {{ words | fill(x=text) }}")
+    assert template.render(text="*a*", words=Safe("**{x}**")) == "\\*a\\* ```\n*a*\n``` **\\*a\\***"
 
 
 def regenerate() -> None:
