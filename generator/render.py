@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 
-from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
+from generator.model import LANGUAGES, Api, DiffKind, Row, Spec, Target, Text
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -32,91 +32,36 @@ class Versions:
     mindspore: str
 
 
-_DIFFERENCE = {
-    "en": {
-        "consistent": "Consistent function",
-        "behaviour": "Different behaviour",
-        "note": ". ",
-        DiffKind.RENAMED: {"parameter": "parameter names", "input": "names", "output": "names"},
-        DiffKind.DEFAULT_DIFFERS: "default values",
-        DiffKind.TYPE_DIFFERS: "types or usage",
-        DiffKind.TORCH_ONLY: "MindSpore does not have this {noun}",
-        DiffKind.MINDSPORE_ONLY: "PyTorch does not have this {noun}",
-    },
-    "zh_CN": {
-        "consistent": "功能一致",
-        "behaviour": "行为不同",
-        "note": "。",
-        DiffKind.RENAMED: {"parameter": "参数名不同", "input": "名称不同", "output": "名称不同"},
-        DiffKind.DEFAULT_DIFFERS: "默认值不同",
-        DiffKind.TYPE_DIFFERS: "类型或用法不同",
-        DiffKind.TORCH_ONLY: "MindSpore无此{noun}",
-        DiffKind.MINDSPORE_ONLY: "PyTorch无此{noun}",
-    },
-}
-_NOUN = {
-    "en": {"parameter": "parameter", "input": "input", "output": "output"},
-    "zh_CN": {"parameter": "参数", "input": "输入", "output": "输出"},
-}
-_CATEGORY = {
-    "en": {
-        Category.CONSISTENT: "Consistent",
-        Category.NAMES_DIFFER: "Parameter names differ",
-        Category.DEFAULTS_DIFFER: "Default values differ",
-        Category.TORCH_EXTRA: "PyTorch has parameters MindSpore lacks",
-        Category.MINDSPORE_EXTRA: "MindSpore has extra parameters",
-        Category.TYPES_DIFFER: "Types or usage differ",
-        Category.BEHAVIOUR_DIFFERS: "Behaviour differs",
-    },
-    "zh_CN": {
-        Category.CONSISTENT: "一致",
-        Category.NAMES_DIFFER: "参数名不同",
-        Category.DEFAULTS_DIFFER: "默认值不同",
-        Category.TORCH_EXTRA: "PyTorch有MindSpore没有的参数",
-        Category.MINDSPORE_EXTRA: "MindSpore有额外的参数",
-        Category.TYPES_DIFFER: "类型或用法不同",
-        Category.BEHAVIOUR_DIFFERS: "行为不同",
-    },
-}
-_SUBCATEGORY = {
-    "en": {"parameter": "Parameter {n}", "input": "Input {n}", "output": "Output {n}"},
-    "zh_CN": {"parameter": "参数{n}", "input": "输入{n}", "output": "输出{n}"},
-}
-_CATEGORY_COLUMN = {
-    "en": {"parameter": "Parameters", "input": "Inputs", "output": "Outputs"},
-    "zh_CN": {"parameter": "参数", "input": "输入", "output": "输出"},
-}
+Words = SimpleNamespace
+"""The words of one language (`words`): what ``words.<lang>.jinja`` sets, and ``lang``, its code."""
+
+_ONLY = (DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY)
+_LISTED = (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS, DiffKind.TYPE_DIFFERS)
 
 
-def difference_text(row: Row, lang: str) -> Safe:
+def difference_text(row: Row, words: Words) -> Safe:
     """The Difference column of a row as Markdown for a table cell: generated from its kinds, note appended."""
-    words = _DIFFERENCE[lang]
+    said: dict[str, Any] = words.difference
     kinds = set(row.kind)
-    noun = _NOUN[lang][row.category]
-    only = kinds & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}
+    only = [kind for kind in _ONLY if kind in kinds]
     if only:
-        text = str(words[only.pop()]).format(noun=noun)
+        text = str(said[only[0]]).format(noun=words.nouns[row.category])
     else:
-        text = str(words["behaviour" if DiffKind.BEHAVIOUR_DIFFERS in kinds else "consistent"])
-        parts: list[str] = []
-        for kind in (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS, DiffKind.TYPE_DIFFERS):
-            if kind in kinds:
-                value = words[kind]
-                parts.append(value[row.category] if isinstance(value, dict) else str(value))
+        text = str(said["behaviour" if DiffKind.BEHAVIOUR_DIFFERS in kinds else "consistent"])
+        parts = [said[kind] for kind in _LISTED if kind in kinds]
+        parts = [str(part[row.category] if isinstance(part, dict) else part) for part in parts]
         if parts:
-            if lang == "en":
-                listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-                text += f", different {listed}"
-            else:
-                text += "，" + "，".join(parts)
+            listed = str(said["separator"]).join(parts[:-1])
+            listed += (str(said["last_separator"]) if len(parts) > 1 else "") + parts[-1]
+            text += str(said["differs"]).format(listed=listed)
     if row.note is not None:
-        text += str(words["note"]) + md_text(row.note.get(lang) or row.note.en, cell=True)
+        text += str(said["note"]) + md_text(row.note.get(words.lang) or row.note.en, cell=True)
     return Safe(text)
 
 
-def category_text(target: Target, lang: str) -> str:
+def category_text(target: Target, words: Words) -> Safe:
     """The label of a target's derived category."""
-    return _CATEGORY[lang][target.category]
+    return Safe(words.categories[target.category.name.lower()])
 
 
 class Safe(str):
@@ -221,7 +166,7 @@ class TableRow(NamedTuple):
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
 
 
-def table_rows(target: Target, lang: str) -> list[TableRow]:
+def table_rows(target: Target, words: Words) -> list[TableRow]:
     """The differences table, with the category shown on its first row only."""
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
@@ -229,11 +174,11 @@ def table_rows(target: Target, lang: str) -> list[TableRow]:
         n = counters[row.category] = counters.get(row.category, 0) + 1
         rows.append(
             TableRow(
-                category=_CATEGORY_COLUMN[lang][row.category] if n == 1 else "",
-                subcategory=_SUBCATEGORY[lang][row.category].format(n=n),
+                category=words.category_column[row.category] if n == 1 else "",
+                subcategory=words.subcategory[row.category].format(n=n),
                 torch=row.torch,
                 mindspore=row.mindspore,
-                difference=difference_text(row, lang),
+                difference=difference_text(row, words),
             )
         )
     return rows
@@ -292,7 +237,7 @@ def render_page(
         spec=spec,
         lang=lang,
         words=words(env, lang),
-        other=Safe(_other(lang)),
+        others=_others(env, lang),
         outputs=outputs or {},
         versions=versions,
     )
@@ -304,19 +249,19 @@ def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment
     for spec in sorted(specs, key=lambda s: s.torch.name):
         groups.setdefault(namespace(spec.torch.name), []).append(spec)
     template = env.get_template("overview.md.jinja")
-    return template.render(groups=groups, lang=lang, words=words(env, lang), other=Safe(_other(lang)))
+    return template.render(groups=groups, lang=lang, words=words(env, lang), others=_others(env, lang))
 
 
-def words(env: jinja2.Environment, lang: str) -> SimpleNamespace:
+def words(env: jinja2.Environment, lang: str) -> Words:
     """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, as trusted Markdown.
 
     The template module is built once per environment.
     """
     module = env.get_template(f"words.{lang}.jinja").module
-    return SimpleNamespace(
-        **{k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
-    )
+    found = {k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
+    return Words(**found, lang=Safe(lang))
 
 
-def _other(lang: str) -> str:
-    return next(other for other in LANGUAGES if other != lang)
+def _others(env: jinja2.Environment, lang: str) -> list[Words]:
+    """The words of every language but ``lang``, in the order of `LANGUAGES`: the page's language switch."""
+    return [words(env, other) for other in LANGUAGES if other != lang]

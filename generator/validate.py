@@ -23,6 +23,7 @@ from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
     IDENTIFIER_PATTERN,
+    LANGUAGES,
     QUALIFIED_NAME_PATTERN,
     SLUG_PATTERN,
     URL_PATTERN,
@@ -348,10 +349,11 @@ def _duplicates(files: list[SpecFile]) -> Iterator[SpecError]:
 
 
 def missing_translations(file: SpecFile) -> Iterator[SpecError]:
-    """One warning per prose field with no ``zh_CN`` text."""
+    """One warning per prose field and language of `LANGUAGES` without text (English is required)."""
     for key, text in texts(file.spec, ()):
-        if text.zh_CN is None:
-            yield SpecError("missing zh_CN translation", file.locate(key))
+        for lang in LANGUAGES:
+            if text.get(lang) is None:
+                yield SpecError(f"missing {lang} translation", file.locate(key))
 
 
 def texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:

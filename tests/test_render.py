@@ -6,13 +6,28 @@ Regenerate the golden pages after an intended change with
 
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from pydantic import BaseModel, create_model
 
-from generator.model import DiffKind, Row, Spec, Text
-from generator.render import Safe, Versions, difference_text, fence, make_env, md_text, render_overview, render_page
+from generator import render
+from generator.model import LANGUAGES, DiffKind, Row, Spec, Text
+from generator.render import (
+    Safe,
+    Versions,
+    difference_text,
+    fence,
+    make_env,
+    md_text,
+    render_overview,
+    render_page,
+    words,
+)
 from generator.validate import load_spec
 
 from .conftest import DATA, ROOT
@@ -84,8 +99,9 @@ def _row(*kinds: DiffKind, torch: str | None = "a", ms: str | None = "b", note: 
     ],
 )
 def test_difference_text_is_generated_from_the_kinds(row: Row, en: str, zh: str) -> None:
-    assert difference_text(row, "en") == en
-    assert difference_text(row, "zh_CN") == zh
+    env = make_env(ROOT / "templates")
+    assert difference_text(row, words(env, "en")) == en
+    assert difference_text(row, words(env, "zh_CN")) == zh
 
 
 @pytest.mark.parametrize(
@@ -173,6 +189,49 @@ def test_a_value_is_escaped_unless_a_filter_marked_it_safe() -> None:
     env = make_env(ROOT / "templates")
     template = env.from_string("{{ text }} {{ text | fence }} {{ words | fill(x=text) }}")
     assert template.render(text="*a*", words=Safe("**{x}**")) == "\\*a\\* ```\n*a*\n``` **\\*a\\***"
+
+
+def test_text_fields_are_the_languages() -> None:
+    assert tuple(Text.model_fields) == LANGUAGES
+    text = Text(en="a", zh_CN="b")
+    assert [text.get(lang) for lang in (*LANGUAGES, "fr", "model_config", "get")] == ["a", "b", None, None, None]
+
+
+def _with_french(value: Any, text_model: type[Text]) -> Any:
+    """``value`` with every prose field in ``text_model``, French text added."""
+    if isinstance(value, Text):
+        return text_model(**value.model_dump(), fr=f"fr: {value.en}")
+    if isinstance(value, BaseModel):
+        return value.model_copy(
+            update={k: _with_french(getattr(value, k), text_model) for k in type(value).model_fields}
+        )
+    if isinstance(value, tuple):
+        return tuple(_with_french(item, text_model) for item in value)
+    return value
+
+
+def test_a_third_language_is_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """French, added as its words file, a field of the text model and an entry of LANGUAGES: no code changes."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    english = (templates / "words.en.jinja").read_text(encoding="utf-8")
+    french = english.replace('"English"', '"Français"').replace("Differences with {name}", "Différences avec {name}")
+    french = french.replace('"Consistent function"', '"Fonction identique"')
+    (templates / "words.fr.jinja").write_text(french, encoding="utf-8")
+    monkeypatch.setattr(render, "LANGUAGES", ("en", "zh_CN", "fr"))
+    french_text = create_model("FrenchText", __base__=Text, fr=(str | None, None))
+    spec = _with_french(_amax(), french_text)
+    env = make_env(templates)
+    page = render_page(spec, lang="fr", env=env)
+    assert page.startswith(
+        "# Différences avec torch.amax\n\n[English](../en/torch.amax.md) · [中文](../zh_CN/torch.amax.md)\n"
+    )
+    assert "\nfr: Returns the largest value of each slice along the given dimensions.\n" in page
+    assert "| input | input | Fonction identique |" in page
+    english_page = render_page(spec, lang="en", env=env)
+    assert "[中文](../zh_CN/torch.amax.md) · [Français](../fr/torch.amax.md)\n" in english_page
+    overview = render_overview([spec], lang="zh_CN", env=env)
+    assert "[English](../en/index.md) · [Français](../fr/index.md)\n" in overview
 
 
 def regenerate() -> None:
