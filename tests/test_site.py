@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator import Project, build
-from generator.errors import BuildError
+from generator.errors import BuildError, ErrorGroup, relative
 
 from .conftest import ROOT
 
@@ -57,11 +57,21 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path_factory: pytest.T
 
 def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
     text = (ROOT / "tests" / "data" / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
-    text = text.replace(
-        "en: Both reduce to the maximum; a few keyword names differ.",
-        "en: 'See [here](javascript:alert(1)) and <img src=x onerror=alert(2)>.'",
+    spec = project / "mappings" / "torch.amax.yaml"
+    plain = "en: Both reduce to the maximum; a few keyword names differ."
+    raw = "en: 'See [here](javascript:alert(1)) and <img src=x onerror=alert(2)>.'"
+    spec.write_text(text.replace(plain, raw), encoding="utf-8")
+    with pytest.raises(ErrorGroup) as caught:  # refused as prose, located
+        build(Project(project), examples=False)
+    assert [str(e).split(": ")[0] for e in caught.value.errors] == [
+        f"{relative(spec)}:21:15",
+        f"{relative(spec)}:21:47",
+    ]
+    assert not (project / "docs" / "generated").exists()
+    escaped = r"en: 'See \[here\](javascript:alert(1)) and \<img src=x onerror=alert(2)\>.'"
+    spec.write_text(
+        text.replace("en: Both reduce to the maximum; a few keyword names differ.", escaped), encoding="utf-8"
     )
-    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
     build(Project(project), examples=False)
     page = (project / "docs" / "_build" / "html" / "generated" / "en" / "torch.amax.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
