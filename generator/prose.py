@@ -83,7 +83,7 @@ class Problem:
 
 # Beyond text, nothing of this set means anything to Markdown or MyST: such
 # text is one plain paragraph, checked and written without being parsed.
-_SPECIAL = re.compile(r"[\\`*_{}\[\]<>|~$&#!\n\r\t]|^\s*\d*[-+=>:.)(%]|^\s{4}")
+_SPECIAL = re.compile(r"[\\`*_{}\[\]<>|~$&#!\n\r\t]|^\s*(\d+[.)]|[-+=>:.)(%])|^\s{4}")
 
 
 def problems(text: str, subset: Subset, *, pages: Set[str] | None = None) -> list[Problem]:
@@ -255,7 +255,7 @@ def _inline_at(inline: Token, lines: list[str], child: Token, message: str) -> P
 
 # Characters that are markup anywhere in a line, and what makes a line start markup.
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~$&#"})
-_LINE_START = re.compile(r"^(\d*)([-+=>:.)(%])")
+_LINE_START = re.compile(r"^(\d+(?=[.)])|)([-+=>:.)(%])")  # a list number's "." or ")", or a first character
 
 
 class _Writer:

@@ -1,8 +1,9 @@
 """Model → page text: the Jinja2 environment factory and pure render functions.
 
 Everything a page says that can be derived (difference texts, categories,
-signature blocks) is computed here, so a template only places values. Text
-from specs is escaped for Markdown; only `code` spans survive as markup.
+signature blocks) is computed here, so a template only places values. Every
+value a template places is escaped for Markdown unless a filter marked it
+`Safe`; prose is re-emitted from its parse tree (`generator.prose`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple
 import jinja2
 
 from generator.model import LANGUAGES, Api, DiffKind, Row, Spec, Target, Text
+from generator.prose import SUBSETS, to_markdown
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -55,7 +57,7 @@ def difference_text(row: Row, words: Words) -> Safe:
             listed += (str(said["last_separator"]) if len(parts) > 1 else "") + parts[-1]
             text += str(said["differs"]).format(listed=listed)
     if row.note is not None:
-        text += str(said["note"]) + md_text(row.note.get(words.lang) or row.note.en, cell=True)
+        text += str(said["note"]) + prose(row.note, "Row.note", words)
     return Safe(text)
 
 
@@ -104,30 +106,14 @@ def href(url: str) -> Safe:
     return Safe(url.replace("\\", "%5C"))
 
 
-_MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>:.)])")
+def prose(text: Text | None, field: str, words: Words) -> Safe:
+    """A prose ``field`` (``Model.field`` of `SUBSETS`) in the page's language, English where untranslated.
 
-
-def md_text(text: str, *, cell: bool = False) -> Safe:
-    """Escape prose for Markdown: everything is shown as typed except `code` spans.
-
-    In a table ``cell`` a pipe ends the cell even inside a code span, so there
-    it is escaped too.
+    Re-emitted from its parse tree, so the page holds only what the field's subset allows.
     """
-    if _MD_ANY.search(text) is not None:  # most prose has nothing to escape
-        pieces = text.split("`")
-        if len(pieces) % 2 == 0:  # an unpaired backtick is just a character
-            pieces = [text]
-        out: list[str] = []
-        for i, piece in enumerate(pieces):
-            if i % 2:
-                code = piece.replace("|", "\\|") if cell else piece
-                out.append(f"`{code}`" if code else "")
-            else:
-                out.append(piece.translate(_MD_INLINE))
-        text = "".join(out)
-    # block syntax only matters where a line starts, and specs' prose is one line
-    start = _MD_LINE_START.match(text)
-    return Safe(text if start is None else f"{start[1]}\\{text[start.end(1) :]}")
+    if text is None:
+        return Safe("")
+    return Safe(to_markdown(text.get(words.lang) or text.en, SUBSETS[field].shape))
 
 
 def fence(body: str, info: str = "") -> Safe:
@@ -144,13 +130,6 @@ def signature_block(api: Api) -> str:
     if len(one_line) <= 79 or not api.signature.parameters:
         return one_line
     return f"{prefix}{api.name}(\n" + "".join(f"    {p},\n" for p in api.signature.parts) + ")"
-
-
-def localized(text: Text | None, lang: str) -> str:
-    """A prose field in ``lang``, English where the translation is missing."""
-    if text is None:
-        return ""
-    return text.get(lang) or text.en
 
 
 class TableRow(NamedTuple):
@@ -210,13 +189,12 @@ def make_env(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # an environment lives for one build; no need to stat templates per page
     )
     env.filters.update(
-        md=md_text,
+        prose=prose,
         fill=fill,
         href=href,
         page_name=page_name,
         fence=fence,
         signature=signature_block,
-        localized=localized,
         difference=difference_text,
         category_text=category_text,
         table_rows=table_rows,

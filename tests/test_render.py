@@ -17,13 +17,15 @@ from pydantic import BaseModel, create_model
 
 from generator import render
 from generator.model import LANGUAGES, DiffKind, Row, Spec, Text
+from generator.prose import Shape, to_markdown
 from generator.render import (
     Safe,
     Versions,
     difference_text,
+    escape,
     fence,
+    finalize,
     make_env,
-    md_text,
     render_overview,
     render_page,
     words,
@@ -109,19 +111,49 @@ def test_difference_text_is_generated_from_the_kinds(row: Row, en: str, zh: str)
     [
         ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
         ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))"),
-        ("use `a|b` here", "use `a|b` here"),
-        ("- not a list", r"\- not a list"),
-        ("1. not a list", r"1\. not a list"),
-        ("50% of *all* $x$ & _y_", r"50% of \*all\* \$x\$ \& \_y\_"),
-        ("an odd ` tick", r"an odd \` tick"),
+        ("use `a|b` here", r"use \`a\|b\` here"),
+        ("50% of *all* $x$ & _y_ #", r"50% of \*all\* \$x\$ \& \_y\_ \#"),
+        ("two\nlines", "two lines"),
     ],
 )
-def test_prose_cannot_inject_markup(text: str, markdown: str) -> None:
-    assert md_text(text) == markdown
+def test_values_cannot_inject_markup(text: str, markdown: str) -> None:
+    assert escape(text) == markdown
+    assert finalize(text) == markdown
+    assert finalize(Safe(text)) == text
 
 
-def test_pipes_in_code_spans_are_escaped_in_table_cells() -> None:
-    assert md_text("`a|b`", cell=True) == r"`a\|b`"
+@pytest.mark.parametrize(
+    ("text", "shape", "markdown"),
+    [
+        # what the old escaper produced for one-line prose, the parse tree reproduces
+        (r"\<script\>alert(1)\</script\>", "block", r"\<script\>alert(1)\</script\>"),
+        ("use `a|b` here", "block", "use `a|b` here"),
+        ("use `a|b` and $|x|$ here", "cell", r"use `a\|b` and $\|x\|$ here"),
+        (r"\- not a list", "block", r"\- not a list"),
+        (r"1\. not a list", "block", r"1\. not a list"),
+        (r"50% of \*all\* \$x\$ \& \_y\_", "block", r"50% of \*all\* \$x\$ \& \_y\_"),
+        ("an odd ` tick", "block", r"an odd \` tick"),
+        ("learning_rate and [min, max]", "block", r"learning\_rate and \[min, max\]"),
+        # normalized: one emphasis marker, one list style, links in angle brackets
+        ("_a_ __b__ *c*", "block", "*a* **b** *c*"),
+        ("1) one\n2) two\n\n   more\n\n* x", "block", "1. one\n\n2. two\n\n   more\n\n- x"),
+        ("Setext\n===\n\ntext", "block", "# Setext\n\ntext"),
+        (
+            "[x](https://example.org/a_b) <api:torch.amax> [y](api:torch.cat)",
+            "block",
+            "[x](<https://example.org/a_b>) [torch.amax](torch.amax.md) [y](torch.cat.md)",
+        ),
+        ("a\nb", "block", "a\nb"),
+        ("a\nb", "cell", "a b"),
+        ("a\n+ b\n\n% c", "block", "a\n\n- b\n\n\\% c"),
+        ("> note *x*\n>\n> $$\n> y\n> $$", "block", "> note *x*\n>\n> $$\n> y\n> $$"),
+        ("wow\\![x](https://a.org)", "block", "wow\\![x](<https://a.org>)"),
+        # refused constructs (validation reports them) never come out as markup
+        ("<b>x</b> [j](javascript:alert(1)) ![i](https://a.org/i.png)", "block", r"\<b\>x\</b\> j i"),
+    ],
+)
+def test_prose_is_re_emitted_from_its_tree(text: str, shape: Shape, markdown: str) -> None:
+    assert to_markdown(text, shape) == markdown
 
 
 def test_fence_outgrows_backticks_inside() -> None:
@@ -135,8 +167,8 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         namespace = spec.torch.name.rsplit(".", 1)[0]
         assert f"\n## {namespace}\n" in page
         for target in spec.targets:
-            link = f"[{md_text(spec.torch.name)}]({spec.torch.name}.md)"
-            assert f"| {link} | {md_text(target.mindspore.name)} |" in page
+            link = f"[{escape(spec.torch.name)}]({spec.torch.name}.md)"
+            assert f"| {link} | {escape(target.mindspore.name)} |" in page
     rprop = [line for line in page.splitlines() if line.startswith("| [torch.optim.Rprop]")]
     assert len(rprop) == 2
 
