@@ -43,7 +43,7 @@ class Text(_Frozen):
     """
 
     en: Annotated[str, Field(min_length=1)]
-    """English text (Markdown inline syntax is shown as text)."""
+    """English text: Markdown, as much of it as the field allows (README, "Prose")."""
     zh_CN: Annotated[str, Field(min_length=1)] | None = None
     """Simplified Chinese text; `apimap check` reports it when missing."""
 
