@@ -233,11 +233,14 @@ def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment
 def words(env: jinja2.Environment, lang: str) -> Words:
     """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, as trusted Markdown.
 
-    The template module is built once per environment.
+    Read once per environment (an environment lives for one build), kept in its globals.
     """
-    module = env.get_template(f"words.{lang}.jinja").module
-    found = {k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
-    return Words(**found, lang=Safe(lang))
+    known: dict[str, Words] = env.globals.setdefault("words_by_language", {})  # type: ignore[assignment]
+    if lang not in known:
+        module = env.get_template(f"words.{lang}.jinja").module
+        found = {k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
+        known[lang] = Words(**found, lang=Safe(lang))
+    return known[lang]
 
 
 def _others(env: jinja2.Environment, lang: str) -> list[Words]:
