@@ -64,8 +64,8 @@ def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
     with pytest.raises(ErrorGroup) as caught:  # refused as prose, located
         build(Project(project), examples=False)
     assert [str(e).split(": ")[0] for e in caught.value.errors] == [
-        f"{relative(spec)}:21:15",
-        f"{relative(spec)}:21:47",
+        f"{relative(spec)}:21:16",
+        f"{relative(spec)}:21:48",
     ]
     assert not (project / "docs" / "generated").exists()
     escaped = r"en: 'See \[here\](javascript:alert(1)) and \<img src=x onerror=alert(2)\>.'"
