@@ -206,6 +206,8 @@ def _problems(tokens: list[Token], lines: list[str], subset: Subset, pages: Set[
             yield _at(lines, line, message, mark=token.markup if kind in ("heading", "fence", "hr") else "")
             if kind in ("table", "blockquote", "bullet_list", "ordered_list"):
                 skip_to = _close(tokens, i)  # one problem for the construct, not one per part
+        elif kind == "math_block" and "$$" in token.content:
+            yield _at(lines, line, "display math cannot contain '$$'")
         elif kind == "heading":
             wanted = int(token.tag[1:])
             if wanted not in subset.headings or wanted > level + 1 or token.level > 0:
@@ -315,7 +317,7 @@ class _Writer:
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self.items(token, inner, other_marker=other_marker)
         if kind == "blockquote_open":
-            return [f"> {line}" if line else ">" for line in self.blocks(inner)]
+            return [f"> {line}" if line else ">" for line in self.blocks(inner) or [""]]
         if kind == "math_block":
             return ["$$", *token.content.strip("\n").split("\n"), "$$"]
         # a construct the subset refuses (validation reported it): its text, shown as text
@@ -323,9 +325,15 @@ class _Writer:
         return [_LINE_START.sub(r"\1\\\2", line.translate(_ESCAPE)) for line in source.strip("\n").split("\n")]
 
     def items(self, token: Token, inner: list[Token], *, other_marker: bool) -> list[str]:
-        """A list: ``-`` or ``n.`` markers, continuation lines indented to the item's content."""
+        """A list: ``-`` or ``n.`` markers, continuation lines indented to the item's content.
+
+        A list nested in a list's first line takes the next bullet of ``-*+``, so
+        that ``- - -`` cannot read as a rule; a list right after another of its
+        type takes the other one, or ``)``, so that the two stay two.
+        """
         tight = any(t.hidden for t in inner if t.type == "paragraph_open" and t.level == token.level + 2)
-        bullet, delimiter = ("*", ")") if other_marker else ("-", ".")
+        bullet = "-*+"[(token.level // 2 + other_marker) % 3]
+        delimiter = ")" if other_marker else "."
         out: list[str] = []
         number = int(token.attrGet("start") or 1)
         i = 0
@@ -351,7 +359,13 @@ class _Writer:
                 text = child.content
                 if i and children[i - 1].markup == "autolink" and text.startswith(API_SCHEME):
                     text = text.removeprefix(API_SCHEME)  # <api:NAME> reads as the name
-                out.append(self.text(text, before_bracket=_next_is(children, i, "link_open")))
+                text = self.text(text, before_bracket=_next_is(children, i, "link_open"))
+                # a space beside a "*" would stop it from being emphasis (or make a list): written as a reference
+                if i and children[i - 1].type in ("em_open", "strong_open") and text[:1].isspace():
+                    text = "&#32;" + text[1:]
+                if _next_is(children, i, "em_close", "strong_close") and text[-1:].isspace():
+                    text = text[:-1] + "&#32;"
+                out.append(text)
                 continue
             if kind in ("softbreak", "hardbreak"):
                 out.append("\n" if self.shape == "block" else " ")
@@ -360,10 +374,8 @@ class _Writer:
             self.line_start = False
             if kind == "code_inline":
                 out.append(self.code(child.content))
-            elif kind in ("em_open", "em_close"):
-                out.append("*")
-            elif kind in ("strong_open", "strong_close"):
-                out.append("**")
+            elif kind in _DELIMITERS:  # as written: "*a*_b_" with one marker would read differently
+                out.append(child.markup)
             elif kind == "math_inline":
                 out.append("$" + self.cell(child.content.replace("\n", " ")) + "$")
             elif kind in ("link_open", "link_close"):
@@ -392,7 +404,8 @@ class _Writer:
         """A code span fenced by more backticks than any run inside it."""
         longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
         ticks = "`" * (longest + 1)
-        pad = " " if code.startswith(("`", " ")) or code.endswith(("`", " ")) else ""
+        # one space each side is stripped when read back, unless the span is only spaces
+        pad = " " if code.strip(" ") and (code.startswith(("`", " ")) or code.endswith(("`", " "))) else ""
         return f"{ticks}{pad}{self.cell(code)}{pad}{ticks}"
 
     def cell(self, text: str) -> str:
@@ -406,8 +419,11 @@ def _destination(href: str) -> str:
     return f"<{href}>"
 
 
-def _next_is(tokens: list[Token], i: int, kind: str) -> bool:
-    return i + 1 < len(tokens) and tokens[i + 1].type == kind
+_DELIMITERS = ("em_open", "em_close", "strong_open", "strong_close")
+
+
+def _next_is(tokens: list[Token], i: int, *kinds: str) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].type in kinds
 
 
 def _close(tokens: list[Token], start: int) -> int:

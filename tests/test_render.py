@@ -134,8 +134,8 @@ def test_values_cannot_inject_markup(text: str, markdown: str) -> None:
         (r"50% of \*all\* \$x\$ \& \_y\_", "block", r"50% of \*all\* \$x\$ \& \_y\_"),
         ("an odd ` tick", "block", r"an odd \` tick"),
         ("learning_rate and [min, max]", "block", r"learning\_rate and \[min, max\]"),
-        # normalized: one emphasis marker, one list style, links in angle brackets
-        ("_a_ __b__ *c*", "block", "*a* **b** *c*"),
+        # normalized: one list style, links in angle brackets; emphasis keeps its marker
+        ("_a_ __b__ *c*", "block", "_a_ __b__ *c*"),
         ("1) one\n2) two\n\n   more\n\n* x", "block", "1. one\n\n2. two\n\n   more\n\n- x"),
         ("Setext\n===\n\ntext", "block", "# Setext\n\ntext"),
         (
