@@ -272,6 +272,7 @@ def test_every_prose_field_has_a_subset() -> None:
         ("Api.summary", "### No headings here", [(0, 0, "headings are not allowed in a summary")]),
         ("Api.summary", "a  \nb", [(0, 1, "line breaks inside a paragraph")]),
         ("Api.summary", "$$\nx\n$$ (eq)", [(0, 0, "numbered equations")]),
+        ("Api.summary", "a\n\n$$\nx $$ y\n$$", [(2, 0, "display math cannot contain '$$'")]),
         ("Api.summary", "see [x](http://a.org) and [y](#here)", [(0, 4, "http: links"), (0, 26, "relative links")]),
         ("Api.summary", "    indented code", [(0, 4, "indented code blocks")]),
         ("Api.summary", "a\n\n```\nfence\n```", [(2, 0, "code blocks are not allowed")]),
