@@ -86,7 +86,8 @@ class Problem:
 # nothing an inline rule reacts to either (``_`` inside a word is text) is not
 # parsed at all. Both give what the full parse gives, at a fraction of its cost.
 _BLOCK_START = re.compile(r"^(?:[-+*_#><\[]|\d+[.)]|```|~~~|\$\$)")
-_INLINE_MARKUP = re.compile(r"[\\`*\[\]<$&]|(?<!\w)_|_(?!\w)")
+_NOT_PLAIN = re.compile(r"[\\`*\[\]<$&\n\r\t]|(?<!\w)_|_(?!\w)|^ {4}|^ *(?:[-+*_#><\[]|\d+[.)]|```|~~~|\$\$)")
+"""Block syntax at the start (four spaces start a code block), or anything an inline rule reacts to."""
 
 
 def parse(text: str, *, offsets: bool = False) -> list[Token]:
@@ -98,13 +99,7 @@ def parse(text: str, *, offsets: bool = False) -> list[Token]:
 
 
 def _one_plain_line(text: str) -> bool:
-    indent = len(text) - len(text.lstrip(" "))
-    return (
-        indent < 4  # four spaces start a code block
-        and not any(c in text for c in "\n\r\t")
-        and _BLOCK_START.match(text[indent:]) is None
-        and _INLINE_MARKUP.search(text) is None
-    )
+    return _NOT_PLAIN.search(text) is None
 
 
 def problems(text: str, subset: Subset, *, pages: Set[str] | None = None) -> list[Problem]:
