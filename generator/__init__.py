@@ -147,7 +147,10 @@ def fingerprints(
 ) -> dict[str, str]:
     """A hash per spec page of everything it is rendered from."""
     common = hashlib.sha256(repr(versions).encode())
-    for path in [*sorted(templates.rglob("*.jinja")), Path(__file__).with_name("render.py")]:
+    for path in [
+        *sorted(templates.rglob("*.jinja")),
+        *(Path(__file__).with_name(m) for m in ("render.py", "prose.py")),
+    ]:
         if path.is_file():
             common.update(path.name.encode() + b"\0" + path.read_bytes())
     by_api: dict[str, list[tuple[tuple[str, str, str, str], str]]] = {}

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import ApimapError, ApiNotFoundError, ErrorGroup, Location, SpecError, relative
 from generator.load import Key, read
-from generator.model import Api, Text
+from generator.model import LANGUAGES, Api, Text
 from generator.validate import Corpus, SpecFile, missing_translations, texts
 
 ALLOWLIST = "allowlist.yaml"
@@ -86,7 +86,7 @@ def _problems(file: SpecFile, *, installed: bool) -> Iterator[ApimapError]:
 
 
 def _placeholders(file: SpecFile, key: Key, text: Text) -> Iterator[SpecError]:
-    for lang in ("en", "zh_CN"):
+    for lang in LANGUAGES:
         value = text.get(lang)
         if value is not None and PLACEHOLDER in value:
             yield SpecError(

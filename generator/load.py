@@ -88,6 +88,31 @@ class Document:
             return Location(self.path)
         return Location(self.path, target.start_mark.line + 1, target.start_mark.column + 1)
 
+    def text_location(self, key: Key, line: int, col: int) -> Location:
+        """Where character ``col`` of line ``line`` (both from 0) of the text scalar at ``key`` stands.
+
+        Exact for literal block scalars (``|``), whose lines are the file's lines
+        less the block's indentation, and for one-line scalars written as they
+        read (plain, or quoted without escapes). For folded (``>``) scalars and
+        quoted ones with escapes or line breaks the text's lines are not the
+        file's: the location is the scalar's first line of content.
+        """
+        node, _ = self._walk(key)
+        if not isinstance(node, yaml.ScalarNode):
+            return self.locate(key)
+        start, end = node.start_mark, node.end_mark
+        if node.style in ("|", ">"):
+            lines = self.text.splitlines()[start.line + 1 : end.line + 1]
+            # YAML takes a block's indentation from its first line that is not empty
+            indent = next((len(s) - len(s.lstrip(" ")) for s in lines if s.strip()), start.column)
+            if node.style == ">":
+                return Location(self.path, start.line + 2, indent + 1)
+            return Location(self.path, start.line + 2 + line, indent + col + 1)
+        quote = 1 if node.style in ("'", '"') else 0
+        if start.line == end.line and line == 0 and self.text[start.index + quote : end.index - quote] == node.value:
+            return Location(self.path, start.line + 1, start.column + quote + col + 1)
+        return Location(self.path, start.line + 1, start.column + 1)
+
     def line(self, number: int) -> str:
         """Line ``number`` (from 1) of the file's text."""
         lines = self.text.splitlines()

@@ -37,16 +37,21 @@ Url = Annotated[str, Field(pattern=URL_PATTERN)]
 
 
 class Text(_Frozen):
-    """Prose in English (required) and Simplified Chinese."""
+    """Prose in English (required) and Simplified Chinese.
+
+    One field per language of `LANGUAGES`, named by its code; adding a
+    language adds its field here and its ``templates/words.<code>.jinja``.
+    """
 
     en: Annotated[str, Field(min_length=1)]
-    """English text (Markdown inline syntax is shown as text)."""
+    """English text: Markdown, as much of it as the field allows (README, "Prose")."""
     zh_CN: Annotated[str, Field(min_length=1)] | None = None
     """Simplified Chinese text; `apimap check` reports it when missing."""
 
     def get(self, lang: str) -> str | None:
-        """The text in ``lang``, or None when it has not been written."""
-        return self.en if lang == "en" else self.zh_CN
+        """The text in ``lang``, or None when it has not been written or ``lang`` is no field of this model."""
+        value = getattr(self, lang) if lang in type(self).model_fields else None
+        return value if isinstance(value, str) else None
 
 
 _CONSTANTS = frozenset({"None", "True", "False"})

@@ -1,8 +1,9 @@
 """Model → page text: the Jinja2 environment factory and pure render functions.
 
 Everything a page says that can be derived (difference texts, categories,
-signature blocks) is computed here, so a template only places values. Text
-from specs is escaped for Markdown; only `code` spans survive as markup.
+signature blocks) is computed here, so a template only places values. Every
+value a template places is escaped for Markdown unless a filter marked it
+`Safe`; prose is re-emitted from its parse tree (`generator.prose`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 import jinja2
 
-from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
+from generator.model import LANGUAGES, Api, DiffKind, Row, Spec, Target, Text
+from generator.prose import SUBSETS, to_markdown
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -31,128 +34,93 @@ class Versions:
     mindspore: str
 
 
-_DIFFERENCE = {
-    "en": {
-        "consistent": "Consistent function",
-        "behaviour": "Different behaviour",
-        "note": ". ",
-        DiffKind.RENAMED: {"parameter": "parameter names", "input": "names", "output": "names"},
-        DiffKind.DEFAULT_DIFFERS: "default values",
-        DiffKind.TYPE_DIFFERS: "types or usage",
-        DiffKind.TORCH_ONLY: "MindSpore does not have this {noun}",
-        DiffKind.MINDSPORE_ONLY: "PyTorch does not have this {noun}",
-    },
-    "zh_CN": {
-        "consistent": "功能一致",
-        "behaviour": "行为不同",
-        "note": "。",
-        DiffKind.RENAMED: {"parameter": "参数名不同", "input": "名称不同", "output": "名称不同"},
-        DiffKind.DEFAULT_DIFFERS: "默认值不同",
-        DiffKind.TYPE_DIFFERS: "类型或用法不同",
-        DiffKind.TORCH_ONLY: "MindSpore无此{noun}",
-        DiffKind.MINDSPORE_ONLY: "PyTorch无此{noun}",
-    },
-}
-_NOUN = {
-    "en": {"parameter": "parameter", "input": "input", "output": "output"},
-    "zh_CN": {"parameter": "参数", "input": "输入", "output": "输出"},
-}
-_CATEGORY = {
-    "en": {
-        Category.CONSISTENT: "Consistent",
-        Category.NAMES_DIFFER: "Parameter names differ",
-        Category.DEFAULTS_DIFFER: "Default values differ",
-        Category.TORCH_EXTRA: "PyTorch has parameters MindSpore lacks",
-        Category.MINDSPORE_EXTRA: "MindSpore has extra parameters",
-        Category.TYPES_DIFFER: "Types or usage differ",
-        Category.BEHAVIOUR_DIFFERS: "Behaviour differs",
-    },
-    "zh_CN": {
-        Category.CONSISTENT: "一致",
-        Category.NAMES_DIFFER: "参数名不同",
-        Category.DEFAULTS_DIFFER: "默认值不同",
-        Category.TORCH_EXTRA: "PyTorch有MindSpore没有的参数",
-        Category.MINDSPORE_EXTRA: "MindSpore有额外的参数",
-        Category.TYPES_DIFFER: "类型或用法不同",
-        Category.BEHAVIOUR_DIFFERS: "行为不同",
-    },
-}
-_SUBCATEGORY = {
-    "en": {"parameter": "Parameter {n}", "input": "Input {n}", "output": "Output {n}"},
-    "zh_CN": {"parameter": "参数{n}", "input": "输入{n}", "output": "输出{n}"},
-}
-_CATEGORY_COLUMN = {
-    "en": {"parameter": "Parameters", "input": "Inputs", "output": "Outputs"},
-    "zh_CN": {"parameter": "参数", "input": "输入", "output": "输出"},
-}
+Words = SimpleNamespace
+"""The words of one language (`words`): what ``words.<lang>.jinja`` sets, and ``lang``, its code."""
+
+_ONLY = (DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY)
+_LISTED = (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS, DiffKind.TYPE_DIFFERS)
 
 
-def difference_text(row: Row, lang: str) -> str:
-    """The Difference column of a row: generated from its kinds, note appended."""
-    words = _DIFFERENCE[lang]
+def difference_text(row: Row, words: Words) -> Safe:
+    """The Difference column of a row as Markdown for a table cell: generated from its kinds, note appended."""
+    said: dict[str, Any] = words.difference
     kinds = set(row.kind)
-    noun = _NOUN[lang][row.category]
-    only = kinds & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}
+    only = [kind for kind in _ONLY if kind in kinds]
     if only:
-        text = str(words[only.pop()]).format(noun=noun)
+        text = str(said[only[0]]).format(noun=words.nouns[row.category])
     else:
-        text = str(words["behaviour" if DiffKind.BEHAVIOUR_DIFFERS in kinds else "consistent"])
-        parts: list[str] = []
-        for kind in (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS, DiffKind.TYPE_DIFFERS):
-            if kind in kinds:
-                value = words[kind]
-                parts.append(value[row.category] if isinstance(value, dict) else str(value))
+        text = str(said["behaviour" if DiffKind.BEHAVIOUR_DIFFERS in kinds else "consistent"])
+        parts = [said[kind] for kind in _LISTED if kind in kinds]
+        parts = [str(part[row.category] if isinstance(part, dict) else part) for part in parts]
         if parts:
-            if lang == "en":
-                listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-                text += f", different {listed}"
-            else:
-                text += "，" + "，".join(parts)
+            listed = str(said["separator"]).join(parts[:-1])
+            listed += (str(said["last_separator"]) if len(parts) > 1 else "") + parts[-1]
+            text += str(said["differs"]).format(listed=listed)
     if row.note is not None:
-        text += str(words["note"]) + (row.note.get(lang) or row.note.en)
-    return text
+        text += str(said["note"]) + prose(row.note, "Row.note", words)
+    return Safe(text)
 
 
-def category_text(target: Target, lang: str) -> str:
+def category_text(target: Target, words: Words) -> Safe:
     """The label of a target's derived category."""
-    return _CATEGORY[lang][target.category]
+    return Safe(words.categories[target.category.name.lower()])
 
 
-# Characters Markdown or HTML read as markup inside a line, escaped with a backslash.
-_MD_INLINE_CHARS = {c: "\\" + c for c in "\\`*_{}[]<>|~$&"} | {"\n": " "}
+class Safe(str):
+    """Markdown that may be placed in a page as it is: the environment does not escape it again.
+
+    Filters that produce Markdown (fences, prose, table cells) return it; any
+    other value a template places is escaped by the environment's `finalize`.
+    Joining a `Safe` with a plain `str` gives a plain `str`, which is escaped:
+    forgetting to mark something shows backslashes, never markup.
+    """
+
+    __slots__ = ()
+
+
+# Characters Markdown, MyST or HTML read as markup inside a line, escaped with a backslash.
+_MD_INLINE_CHARS = {c: "\\" + c for c in "\\`*_{}[]<>|~$&#"} | {"\n": " ", "\r": " "}
 _MD_INLINE = str.maketrans(_MD_INLINE_CHARS)
 _MD_ANY = re.compile("[" + re.escape("".join(_MD_INLINE_CHARS)) + "]")
-_MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>:.)])")
 
 
-def md_text(text: str, *, cell: bool = False) -> str:
-    """Escape prose for Markdown: everything is shown as typed except `code` spans.
+def escape(text: str) -> str:
+    """``text`` as Markdown that shows it as typed, inside a line (a heading, a cell, a sentence)."""
+    if _MD_ANY.search(text) is None:  # most text has nothing to escape
+        return text
+    return text.translate(_MD_INLINE)
 
-    In a table ``cell`` a pipe ends the cell even inside a code span, so there
-    it is escaped too.
+
+def finalize(value: object) -> str:
+    """What a template's ``{{ value }}`` prints: `Safe` Markdown as it is, anything else escaped."""
+    return value if isinstance(value, Safe) else escape(str(value))
+
+
+def fill(template: str, **values: object) -> Safe:
+    """A word with ``{fields}`` (from a words file, trusted Markdown) filled with escaped values."""
+    return Safe(template.format(**{k: finalize(v) for k, v in values.items()}))
+
+
+def href(url: str) -> Safe:
+    """A URL for a link destination ``<...>``; the spec's pattern already refused spaces and brackets."""
+    return Safe(url.replace("\\", "%5C"))
+
+
+def prose(text: Text | None, field: str, words: Words) -> Safe:
+    """A prose ``field`` (``Model.field`` of `SUBSETS`) in the page's language, English where untranslated.
+
+    Re-emitted from its parse tree, so the page holds only what the field's subset allows.
     """
-    if _MD_ANY.search(text) is not None:  # most prose has nothing to escape
-        pieces = text.split("`")
-        if len(pieces) % 2 == 0:  # an unpaired backtick is just a character
-            pieces = [text]
-        out: list[str] = []
-        for i, piece in enumerate(pieces):
-            if i % 2:
-                code = piece.replace("|", "\\|") if cell else piece
-                out.append(f"`{code}`" if code else "")
-            else:
-                out.append(piece.translate(_MD_INLINE))
-        text = "".join(out)
-    # block syntax only matters where a line starts, and specs' prose is one line
-    start = _MD_LINE_START.match(text)
-    return text if start is None else f"{start[1]}\\{text[start.end(1) :]}"
+    if text is None:
+        return Safe("")
+    return Safe(to_markdown(text.get(words.lang) or text.en, SUBSETS[field].shape))
 
 
-def fence(body: str, info: str = "") -> str:
+def fence(body: str, info: str = "") -> Safe:
     """A fenced block longer than any backtick run inside ``body``."""
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0) if "`" in body else 0
     ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
+    return Safe(f"{ticks}{info}\n{body.rstrip()}\n{ticks}")
 
 
 def signature_block(api: Api) -> str:
@@ -168,13 +136,6 @@ def signature_block(api: Api) -> str:
     return "\n".join(blocks)
 
 
-def localized(text: Text | None, lang: str) -> str:
-    """A prose field in ``lang``, English where the translation is missing."""
-    if text is None:
-        return ""
-    return text.get(lang) or text.en
-
-
 class TableRow(NamedTuple):
     """One rendered row of the differences table."""
 
@@ -182,13 +143,13 @@ class TableRow(NamedTuple):
     subcategory: str
     torch: str | None
     mindspore: str | None
-    difference: str
+    difference: Safe
 
 
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
 
 
-def table_rows(target: Target, lang: str) -> list[TableRow]:
+def table_rows(target: Target, words: Words) -> list[TableRow]:
     """The differences table, with the category shown on its first row only."""
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
@@ -196,19 +157,22 @@ def table_rows(target: Target, lang: str) -> list[TableRow]:
         n = counters[row.category] = counters.get(row.category, 0) + 1
         rows.append(
             TableRow(
-                category=_CATEGORY_COLUMN[lang][row.category] if n == 1 else "",
-                subcategory=_SUBCATEGORY[lang][row.category].format(n=n),
+                category=words.category_column[row.category] if n == 1 else "",
+                subcategory=words.subcategory[row.category].format(n=n),
                 torch=row.torch,
                 mindspore=row.mindspore,
-                difference=difference_text(row, lang),
+                difference=difference_text(row, words),
             )
         )
     return rows
 
 
-def page_name(spec: Spec) -> str:
-    """The page's file stem: the torch API's qualified name."""
-    return spec.torch.name
+def page_name(spec: Spec) -> Safe:
+    """The page's file stem (and Sphinx document name): the torch API's qualified name.
+
+    Safe as it is: a qualified name is letters, digits, ``_`` and dots.
+    """
+    return Safe(spec.torch.name)
 
 
 def namespace(name: str) -> str:
@@ -224,14 +188,17 @@ def make_env(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # output is Markdown; `md_text` escapes what specs say
+        autoescape=False,  # output is Markdown, not HTML: `finalize` escapes for Markdown instead
+        finalize=finalize,
         auto_reload=False,  # an environment lives for one build; no need to stat templates per page
     )
     env.filters.update(
-        md=md_text,
+        prose=prose,
+        fill=fill,
+        href=href,
+        page_name=page_name,
         fence=fence,
         signature=signature_block,
-        localized=localized,
         difference=difference_text,
         category_text=category_text,
         table_rows=table_rows,
@@ -252,7 +219,7 @@ def render_page(
         spec=spec,
         lang=lang,
         words=words(env, lang),
-        other=_other(lang),
+        others=_others(env, lang),
         outputs=outputs or {},
         versions=versions,
     )
@@ -264,13 +231,22 @@ def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment
     for spec in sorted(specs, key=lambda s: s.torch.name):
         groups.setdefault(namespace(spec.torch.name), []).append(spec)
     template = env.get_template("overview.md.jinja")
-    return template.render(groups=groups, lang=lang, words=words(env, lang), other=_other(lang))
+    return template.render(groups=groups, lang=lang, words=words(env, lang), others=_others(env, lang))
 
 
-def words(env: jinja2.Environment, lang: str) -> jinja2.environment.TemplateModule:
-    """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, read once per environment."""
-    return env.get_template(f"words.{lang}.jinja").module
+def words(env: jinja2.Environment, lang: str) -> Words:
+    """The words of ``lang``: the variables that ``words.<lang>.jinja`` sets, as trusted Markdown.
+
+    Read once per environment (an environment lives for one build), kept in its globals.
+    """
+    known: dict[str, Words] = env.globals.setdefault("words_by_language", {})  # type: ignore[assignment]
+    if lang not in known:
+        module = env.get_template(f"words.{lang}.jinja").module
+        found = {k: Safe(v) if isinstance(v, str) else v for k, v in vars(module).items() if not k.startswith("_")}
+        known[lang] = Words(**found, lang=Safe(lang))
+    return known[lang]
 
 
-def _other(lang: str) -> str:
-    return next(other for other in LANGUAGES if other != lang)
+def _others(env: jinja2.Environment, lang: str) -> list[Words]:
+    """The words of every language but ``lang``, in the order of `LANGUAGES`: the page's language switch."""
+    return [words(env, other) for other in LANGUAGES if other != lang]

@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
     IDENTIFIER_PATTERN,
+    LANGUAGES,
     QUALIFIED_NAME_PATTERN,
     SLUG_PATTERN,
     URL_PATTERN,
@@ -34,6 +35,7 @@ from generator.model import (
     Target,
     Text,
 )
+from generator.prose import SUBSETS, problems
 
 SUFFIXES = (".yaml", ".yml")
 _PATTERN_HELP = {
@@ -96,8 +98,10 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
                 errors.extend(group.errors)
             except SpecError as exc:
                 errors.append(exc)
+        pages = frozenset(f.spec.torch.name for f in files)
         for file in files:
             errors.extend(rule_errors(file))
+            errors.extend(prose_errors(file, pages=pages))
         errors.extend(_duplicates(files))
         if errors:
             raise ErrorGroup(errors)
@@ -110,7 +114,7 @@ def load_spec(path: Path) -> SpecFile:
     """Load and validate one spec file; raise `ErrorGroup` with all of its problems."""
     doc = read(path, shown_as=relative(path))
     file = SpecFile(path, doc, typed(doc))
-    errors = list(rule_errors(file))
+    errors = [*rule_errors(file), *prose_errors(file, pages=None)]
     if errors:
         raise ErrorGroup(errors)
     return file
@@ -357,10 +361,41 @@ def _duplicates(files: list[SpecFile]) -> Iterator[SpecError]:
 
 
 def missing_translations(file: SpecFile) -> Iterator[SpecError]:
-    """One warning per prose field with no ``zh_CN`` text."""
+    """One warning per prose field and language of `LANGUAGES` without text (English is required)."""
     for key, text in texts(file.spec, ()):
-        if text.zh_CN is None:
-            yield SpecError("missing zh_CN translation", file.locate(key))
+        for lang in LANGUAGES:
+            if text.get(lang) is None:
+                yield SpecError(f"missing {lang} translation", file.locate(key))
+
+
+def prose_errors(file: SpecFile, *, pages: Set[str] | None) -> Iterator[SpecError]:
+    """Markdown outside its field's subset (`generator.prose.SUBSETS`), at the offending character.
+
+    ``pages`` are the torch APIs that ``api:`` links may name; None skips that check.
+    """
+    for key, field, text in prose_fields(file.spec, (), ""):
+        for lang in LANGUAGES:
+            value = text.get(lang)
+            if value is None:
+                continue
+            seen: set[tuple[Location, str]] = set()  # where a scalar maps inexactly, problems share a place
+            for problem in problems(value, SUBSETS[field], pages=pages):
+                where = file.doc.text_location((*key, lang), problem.line, problem.col)
+                if (where, problem.message) not in seen:
+                    seen.add((where, problem.message))
+                    yield SpecError(problem.message, where)
+
+
+def prose_fields(value: Any, key: Key, field: str) -> Iterator[tuple[Key, str, Text]]:
+    """Every prose field below ``value``, with its key path and its name as ``Model.field``."""
+    if isinstance(value, Text):
+        yield key, field, value
+    elif isinstance(value, BaseModel):
+        for name in _nested_fields(type(value)):
+            yield from prose_fields(getattr(value, name), (*key, name), f"{type(value).__name__}.{name}")
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from prose_fields(item, (*key, i), field)
 
 
 def texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:

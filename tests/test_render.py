@@ -6,12 +6,30 @@ Regenerate the golden pages after an intended change with
 
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, create_model
 
-from generator.model import DiffKind, Row, Spec, Text
-from generator.render import Versions, difference_text, fence, make_env, md_text, render_overview, render_page
+from generator import render
+from generator.model import LANGUAGES, DiffKind, Row, Spec, Text
+from generator.prose import Shape, to_markdown
+from generator.render import (
+    Safe,
+    Versions,
+    difference_text,
+    escape,
+    fence,
+    finalize,
+    make_env,
+    render_overview,
+    render_page,
+    words,
+)
 from generator.validate import load_spec
 
 from .conftest import DATA, ROOT
@@ -83,8 +101,9 @@ def _row(*kinds: DiffKind, torch: str | None = "a", ms: str | None = "b", note: 
     ],
 )
 def test_difference_text_is_generated_from_the_kinds(row: Row, en: str, zh: str) -> None:
-    assert difference_text(row, "en") == en
-    assert difference_text(row, "zh_CN") == zh
+    env = make_env(ROOT / "templates")
+    assert difference_text(row, words(env, "en")) == en
+    assert difference_text(row, words(env, "zh_CN")) == zh
 
 
 @pytest.mark.parametrize(
@@ -92,19 +111,49 @@ def test_difference_text_is_generated_from_the_kinds(row: Row, en: str, zh: str)
     [
         ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
         ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))"),
-        ("use `a|b` here", "use `a|b` here"),
-        ("- not a list", r"\- not a list"),
-        ("1. not a list", r"1\. not a list"),
-        ("50% of *all* $x$ & _y_", r"50% of \*all\* \$x\$ \& \_y\_"),
-        ("an odd ` tick", r"an odd \` tick"),
+        ("use `a|b` here", r"use \`a\|b\` here"),
+        ("50% of *all* $x$ & _y_ #", r"50% of \*all\* \$x\$ \& \_y\_ \#"),
+        ("two\nlines", "two lines"),
     ],
 )
-def test_prose_cannot_inject_markup(text: str, markdown: str) -> None:
-    assert md_text(text) == markdown
+def test_values_cannot_inject_markup(text: str, markdown: str) -> None:
+    assert escape(text) == markdown
+    assert finalize(text) == markdown
+    assert finalize(Safe(text)) == text
 
 
-def test_pipes_in_code_spans_are_escaped_in_table_cells() -> None:
-    assert md_text("`a|b`", cell=True) == r"`a\|b`"
+@pytest.mark.parametrize(
+    ("text", "shape", "markdown"),
+    [
+        # what the old escaper produced for one-line prose, the parse tree reproduces
+        (r"\<script\>alert(1)\</script\>", "block", r"\<script\>alert(1)\</script\>"),
+        ("use `a|b` here", "block", "use `a|b` here"),
+        ("use `a|b` and $|x|$ here", "cell", r"use `a\|b` and $\|x\|$ here"),
+        (r"\- not a list", "block", r"\- not a list"),
+        (r"1\. not a list", "block", r"1\. not a list"),
+        (r"50% of \*all\* \$x\$ \& \_y\_", "block", r"50% of \*all\* \$x\$ \& \_y\_"),
+        ("an odd ` tick", "block", r"an odd \` tick"),
+        ("learning_rate and [min, max]", "block", r"learning\_rate and \[min, max\]"),
+        # normalized: one list style, links in angle brackets; emphasis keeps its marker
+        ("_a_ __b__ *c*", "block", "_a_ __b__ *c*"),
+        ("1) one\n2) two\n\n   more\n\n* x", "block", "1. one\n\n2. two\n\n   more\n\n- x"),
+        ("Setext\n===\n\ntext", "block", "# Setext\n\ntext"),
+        (
+            "[x](https://example.org/a_b) <api:torch.amax> [y](api:torch.cat)",
+            "block",
+            "[x](<https://example.org/a_b>) [torch.amax](torch.amax.md) [y](torch.cat.md)",
+        ),
+        ("a\nb", "block", "a\nb"),
+        ("a\nb", "cell", "a b"),
+        ("a\n+ b\n\n% c", "block", "a\n\n- b\n\n\\% c"),
+        ("> note *x*\n>\n> $$\n> y\n> $$", "block", "> note *x*\n>\n> $$\n> y\n> $$"),
+        ("wow\\![x](https://a.org)", "block", "wow\\![x](<https://a.org>)"),
+        # refused constructs (validation reports them) never come out as markup
+        ("<b>x</b> [j](javascript:alert(1)) ![i](https://a.org/i.png)", "block", r"\<b\>x\</b\> j i"),
+    ],
+)
+def test_prose_is_re_emitted_from_its_tree(text: str, shape: Shape, markdown: str) -> None:
+    assert to_markdown(text, shape) == markdown
 
 
 def test_fence_outgrows_backticks_inside() -> None:
@@ -118,8 +167,8 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         namespace = spec.torch.name.rsplit(".", 1)[0]
         assert f"\n## {namespace}\n" in page
         for target in spec.targets:
-            link = f"[{md_text(spec.torch.name)}]({spec.torch.name}.md)"
-            assert f"| {link} | {md_text(target.mindspore.name)} |" in page
+            link = f"[{escape(spec.torch.name)}]({spec.torch.name}.md)"
+            assert f"| {link} | {escape(target.mindspore.name)} |" in page
     rprop = [line for line in page.splitlines() if line.startswith("| [torch.optim.Rprop]")]
     assert len(rprop) == 2
 
@@ -128,6 +177,93 @@ def test_output_and_versions_are_shown_beneath_the_code() -> None:
     page = _golden_pages()["torch.optim.Rprop.en.md"]
     assert "Examples verified with PyTorch 2.13.0 and MindSpore 2.10.0." in page
     assert "Output:\n\n```text\n<torch output of" in page
+
+
+def _amax() -> Spec:
+    return load_spec(DATA / "specs" / "torch.amax.yaml").spec
+
+
+def _renamed(spec: Spec, torch: str, mindspore: str) -> Spec:
+    target = spec.targets[0]
+    ms = target.mindspore.model_copy(update={"name": mindspore})
+    return spec.model_copy(
+        update={
+            "torch": spec.torch.model_copy(update={"name": torch}),
+            "targets": (target.model_copy(update={"mindspore": ms}), *spec.targets[1:]),
+        }
+    )
+
+
+def test_names_in_headings_links_and_tables_are_escaped_by_default() -> None:
+    spec = _renamed(_amax(), "torch.Tensor.__add__", "mindspore.Tensor.__add__")
+    env = make_env(ROOT / "templates")
+    page = render_page(spec, lang="en", env=env)
+    tokens = MarkdownIt("commonmark").parse(page)
+    headings = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert [h.children and [c.type for c in h.children] for h in headings[:3]] == [["text"], ["text"], ["text"]]
+    assert [h.content for h in headings[:3]] == [
+        r"Differences with torch.Tensor.\_\_add\_\_",
+        r"torch.Tensor.\_\_add\_\_",
+        r"mindspore.Tensor.\_\_add\_\_",
+    ]
+    assert [h.children[0].content for h in headings[:3] if h.children] == [
+        "Differences with torch.Tensor.__add__",
+        "torch.Tensor.__add__",
+        "mindspore.Tensor.__add__",
+    ]
+    assert "[中文](../zh_CN/torch.Tensor.__add__.md)" in page  # a link target stays as it is
+    overview = render_overview([spec], lang="en", env=env)
+    assert r"| [torch.Tensor.\_\_add\_\_](torch.Tensor.__add__.md) | mindspore.Tensor.\_\_add\_\_ |" in overview
+    assert "\ntorch.Tensor.__add__\n```" in overview  # the toctree names the document
+
+
+def test_a_value_is_escaped_unless_a_filter_marked_it_safe() -> None:
+    env = make_env(ROOT / "templates")
+    template = env.from_string("{{ text }} {{ text | fence }} {{ words | fill(x=text) }}")
+    assert template.render(text="*a*", words=Safe("**{x}**")) == "\\*a\\* ```\n*a*\n``` **\\*a\\***"
+
+
+def test_text_fields_are_the_languages() -> None:
+    assert tuple(Text.model_fields) == LANGUAGES
+    text = Text(en="a", zh_CN="b")
+    assert [text.get(lang) for lang in (*LANGUAGES, "fr", "model_config", "get")] == ["a", "b", None, None, None]
+
+
+def _with_french(value: Any, text_model: type[Text]) -> Any:
+    """``value`` with every prose field in ``text_model``, French text added."""
+    if isinstance(value, Text):
+        return text_model(**value.model_dump(), fr=f"fr: {value.en}")
+    if isinstance(value, BaseModel):
+        return value.model_copy(
+            update={k: _with_french(getattr(value, k), text_model) for k in type(value).model_fields}
+        )
+    if isinstance(value, tuple):
+        return tuple(_with_french(item, text_model) for item in value)
+    return value
+
+
+def test_a_third_language_is_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """French, added as its words file, a field of the text model and an entry of LANGUAGES: no code changes."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    english = (templates / "words.en.jinja").read_text(encoding="utf-8")
+    french = english.replace('"English"', '"Français"').replace("Differences with {name}", "Différences avec {name}")
+    french = french.replace('"Consistent function"', '"Fonction identique"')
+    (templates / "words.fr.jinja").write_text(french, encoding="utf-8")
+    monkeypatch.setattr(render, "LANGUAGES", ("en", "zh_CN", "fr"))
+    french_text = create_model("FrenchText", __base__=Text, fr=(str | None, None))
+    spec = _with_french(_amax(), french_text)
+    env = make_env(templates)
+    page = render_page(spec, lang="fr", env=env)
+    assert page.startswith(
+        "# Différences avec torch.amax\n\n[English](../en/torch.amax.md) · [中文](../zh_CN/torch.amax.md)\n"
+    )
+    assert "\nfr: Returns the largest value of each slice along the given dimensions.\n" in page
+    assert "| input | input | Fonction identique |" in page
+    english_page = render_page(spec, lang="en", env=env)
+    assert "[中文](../zh_CN/torch.amax.md) · [Français](../fr/torch.amax.md)\n" in english_page
+    overview = render_overview([spec], lang="zh_CN", env=env)
+    assert "[English](../en/index.md) · [Français](../fr/index.md)\n" in overview
 
 
 def regenerate() -> None:

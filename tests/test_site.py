@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator import Project, build
-from generator.errors import BuildError
+from generator.errors import BuildError, ErrorGroup, relative
 
 from .conftest import ROOT
 
@@ -57,11 +57,21 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path_factory: pytest.T
 
 def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
     text = (ROOT / "tests" / "data" / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
-    text = text.replace(
-        "en: Both reduce to the maximum; a few keyword names differ.",
-        "en: 'See [here](javascript:alert(1)) and <img src=x onerror=alert(2)>.'",
+    spec = project / "mappings" / "torch.amax.yaml"
+    plain = "en: Both reduce to the maximum; a few keyword names differ."
+    raw = "en: 'See [here](javascript:alert(1)) and <img src=x onerror=alert(2)>.'"
+    spec.write_text(text.replace(plain, raw), encoding="utf-8")
+    with pytest.raises(ErrorGroup) as caught:  # refused as prose, located
+        build(Project(project), examples=False)
+    assert [str(e).split(": ")[0] for e in caught.value.errors] == [
+        f"{relative(spec)}:21:16",
+        f"{relative(spec)}:21:48",
+    ]
+    assert not (project / "docs" / "generated").exists()
+    escaped = r"en: 'See \[here\](javascript:alert(1)) and \<img src=x onerror=alert(2)\>.'"
+    spec.write_text(
+        text.replace("en: Both reduce to the maximum; a few keyword names differ.", escaped), encoding="utf-8"
     )
-    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
     build(Project(project), examples=False)
     page = (project / "docs" / "_build" / "html" / "generated" / "en" / "torch.amax.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -69,3 +79,46 @@ def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
     assert 'href="javascript:' not in page
     assert "[here](javascript:alert(1))" in page
+
+
+RICH_DIFFERENCES = """      en: |
+        Both reduce to the maximum, as [Rprop's page](api:torch.optim.Rprop) does not; see also
+        <api:torch.optim.Rprop> and [the reference](https://docs.pytorch.org/docs/2.13/).
+
+        ### Reduced dimensions
+
+        1. `dim` may be a tuple, as $\\dim \\subseteq \\{0, \\dots, n-1\\}$;
+        2. **keepdim** keeps them:
+           - with size one,
+           - *in place*.
+
+        #### An edge case
+
+        > An empty tuple reduces nothing.
+
+        $$
+        y_i = \\max_j x_{ij}
+        $$
+
+        ### Names
+"""
+
+
+def test_every_construct_of_the_prose_subset_builds_without_warnings(project: Path) -> None:
+    text = (ROOT / "tests" / "data" / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    text = text.replace("      en: Both reduce to the maximum; a few keyword names differ.\n", RICH_DIFFERENCES)
+    text = text.replace(
+        "          en: Assign the result instead", "          en: See *the* `a|b` $|x|$ [doc](api:torch.amax), or"
+    )
+    (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "mappings" / "torch.optim.Rprop.yaml", project / "mappings")
+    build(Project(project), examples=False)  # Sphinx runs with -W: a warning fails the build
+    page = (project / "docs" / "_build" / "html" / "generated" / "en" / "torch.amax.html").read_text(encoding="utf-8")
+    link = '<a class="reference internal" href="torch.optim.Rprop.html"><span class="std std-doc">'
+    assert f"{link}Rprop’s page</span></a>" in page
+    assert f"{link}torch.optim.Rprop</span></a>" in page
+    assert 'href="#"><span class="std std-doc">doc</span></a>' in page  # a link to the page itself
+    assert "<h3>Reduced dimensions" in page and "<h4>An edge case" in page and "<h3>Names" in page
+    assert "<ol" in page and "<blockquote>" in page and "<em>in place</em>" in page and "See <em>the</em>" in page
+    assert page.count('class="math') == 4  # two inline in the differences, one display, one in the table
+    assert '<code class="docutils literal notranslate"><span class="pre">a|b</span></code>' in page

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import prose
 from generator.errors import ErrorGroup
-from generator.validate import load_corpus, spec_paths
+from generator.model import Api, Example, Formula, Row, Spec, Target
+from generator.prose import SUBSETS
+from generator.validate import load_corpus, load_spec, prose_fields, spec_paths
 
 from .conftest import DATA, ROOT
 
@@ -86,6 +89,55 @@ EXPECTED = [
     ("not-a-mapping", "torch.amax.yaml:1:1", "a spec is a mapping with 'torch' and 'targets'"),
     ("number-instead-of-text", "torch.amax.yaml:20:11", "targets.0.differences.en: expected text, got int 42"),
     ("parameter-twice", "torch.amax.yaml:34:34", "mindspore parameter 'where' has two rows"),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:22:41",
+        "'api:torch.amin': no mapping page for torch.amin (api: links name the torch API of a spec in mappings/)",
+    ),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:23:9",
+        "links are https:// addresses or api:NAME references to mapping pages; javascript: links are not allowed ('javascript:alert(1)')",
+    ),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:23:46",
+        "raw HTML is not allowed in differences; write Markdown, or escape '<' as '\\<'",
+    ),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:23:53",
+        "raw HTML is not allowed in differences; write Markdown, or escape '<' as '\\<'",
+    ),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:25:9",
+        "a heading in differences is ### or ####, one level at most below the heading before it (the page's '## Differences' at first), outside lists and quotes; got ##",
+    ),
+    (
+        "prose-block-scalar",
+        "torch.amax.yaml:27:9",
+        "tables are not allowed in differences; the differences table is generated from 'table'",
+    ),
+    ("prose-block-scalar", "torch.amax.yaml:33:26", "images are not allowed in differences"),
+    ("prose-one-line-fields", "torch.amax.yaml:34:13", "lists are not allowed in a table note, which is one line"),
+    ("prose-one-line-fields", "torch.amax.yaml:41:29", "links are not allowed in a title"),
+    # a one-line quoted scalar maps exactly; a folded one points at its first line, one with escapes at its start
+    (
+        "prose-quoted-and-folded",
+        "torch.amax.yaml:8:37",
+        "raw HTML is not allowed in a summary; write Markdown, or escape '<' as '\\<'",
+    ),
+    (
+        "prose-quoted-and-folded",
+        "torch.amax.yaml:19:11",
+        "raw HTML is not allowed in a summary; write Markdown, or escape '<' as '\\<'",
+    ),
+    (
+        "prose-quoted-and-folded",
+        "torch.amax.yaml:24:14",
+        "raw HTML is not allowed in differences; write Markdown, or escape '<' as '\\<'",
+    ),
     ("renamed-but-equal", "torch.amax.yaml:23:48", "kind says 'renamed' but both sides are called 'input'"),
     ("row-without-names", "torch.amax.yaml:23:7", "parameter 'initial' of mindspore.ops.amax has no row in the table"),
     ("row-without-names", "torch.amax.yaml:32:9", "a row names at least one side"),
@@ -207,3 +259,53 @@ def test_rows_pair_the_parameters_of_every_overload(tmp_path: Path, monkeypatch:
         "(input, *, dtype=None), (input, dim, keepdim=False, *, dtype=None)",
         "torch.sum.yaml:28:53: names differ ('keep_dim' vs 'keepdim') but kind does not include 'renamed'",
     ]
+
+def test_every_prose_field_has_a_subset() -> None:
+    spec = load_spec(DATA / "specs" / "torch.amax.yaml").spec
+    fields = {field for _, field, _ in prose_fields(spec, (), "")}
+    assert fields <= set(SUBSETS)
+    declared = {
+        f"{model.__name__}.{name}"
+        for model in (Spec, Api, Target, Row, Formula, Example)
+        for name, info in model.model_fields.items()
+        if "Text" in str(info.annotation)
+    }
+    assert declared == set(SUBSETS)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "problems"),
+    [
+        (
+            "Target.differences",
+            "Intro\n\n### A\n\n#### B\n\n### C\n\n1. one\n   - two\n\n> a note $x$\n\n$$\ny\n$$",
+            [],
+        ),
+        ("Target.differences", "#### Too deep", [(0, 0, "got ####")]),
+        ("Target.differences", "- ### in a list", [(0, 2, "got ###")]),
+        ("Api.summary", "### No headings here", [(0, 0, "headings are not allowed in a summary")]),
+        ("Api.summary", "a  \nb", [(0, 1, "line breaks inside a paragraph")]),
+        ("Api.summary", "$$\nx\n$$ (eq)", [(0, 0, "numbered equations")]),
+        ("Api.summary", "a\n\n$$\nx $$ y\n$$", [(2, 0, "display math cannot contain '$$'")]),
+        ("Api.summary", "see [x](http://a.org) and [y](#here)", [(0, 4, "http: links"), (0, 26, "relative links")]),
+        ("Api.summary", "    indented code", [(0, 4, "indented code blocks")]),
+        ("Api.summary", "a\n\n```\nfence\n```", [(2, 0, "code blocks are not allowed")]),
+        ("Api.summary", "a\n\n***", [(2, 0, "horizontal rules")]),
+        ("Api.summary", "<div>\nx\n</div>", [(0, 0, "raw HTML")]),
+        ("Row.note", "one\n\ntwo", [(2, 0, "a table note is one paragraph")]),
+        ("Row.note", "$$\nx\n$$", [(0, 0, "display math")]),
+        ("Row.note", "> quoted", [(0, 0, "block quotes are not allowed in a table note")]),
+        ("Example.title", "*fine* `code` $x$ \\<b\\>", []),
+        ("Example.title", "see <api:torch.amax>", [(0, 4, "links are not allowed in a title")]),
+        (
+            "Example.note",
+            "[x](api:torch.amax) <api:torch.nn.Nope> [y](api:a b)",
+            [(0, 20, "no mapping page for torch.nn.Nope")],
+        ),
+    ],
+)
+def test_prose_outside_its_subset_is_located(field: str, text: str, problems: list[tuple[int, int, str]]) -> None:
+    found = prose.problems(text, SUBSETS[field], pages={"torch.amax"})
+    assert [(p.line, p.col) for p in found] == [(line, col) for line, col, _ in problems]
+    for problem, (_, _, message) in zip(found, problems, strict=True):
+        assert message in problem.message
