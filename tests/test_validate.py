@@ -260,6 +260,7 @@ def test_rows_pair_the_parameters_of_every_overload(tmp_path: Path, monkeypatch:
         "torch.sum.yaml:28:53: names differ ('keep_dim' vs 'keepdim') but kind does not include 'renamed'",
     ]
 
+
 def test_every_prose_field_has_a_subset() -> None:
     spec = load_spec(DATA / "specs" / "torch.amax.yaml").spec
     fields = {field for _, field, _ in prose_fields(spec, (), "")}
