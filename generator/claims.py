@@ -33,7 +33,8 @@ Backing = Literal["executed", "derived", "unbacked"]
 BACKINGS: tuple[Backing, ...] = ("executed", "derived", "unbacked")
 
 _CODE = re.compile(r"`[^`]*`")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(`\"'\0])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.")
 
 
 @dataclass(frozen=True)
@@ -112,5 +113,10 @@ def split_sentences(text: str) -> list[str]:
         return f"\0{len(spans) - 1}\0"
 
     masked = _CODE.sub(hide, text.strip())
-    parts = [p for p in _SENTENCE_END.split(masked) if p.strip()]
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(masked):
+        if parts and parts[-1].endswith(_ABBREVIATIONS):
+            parts[-1] += " " + piece
+        elif piece.strip():
+            parts.append(piece)
     return [re.sub(r"\0(\d+)\0", lambda m: spans[int(m.group(1))], p) for p in parts]
