@@ -62,9 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
-    cmd.add_argument(
-        "--claims", action="store_true", help="list prose claims that no row or executed example backs"
-    )
+    cmd.add_argument("--claims", action="store_true", help="list prose claims that no row or executed example backs")
     cmd.set_defaults(func=_check)
 
     cmd = commands.add_parser("new", help="write a new spec pre-filled from the installed torch and MindSpore")
