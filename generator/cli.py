@@ -12,7 +12,7 @@ from pathlib import Path
 from generator import Project, build
 from generator.errors import ApimapError, ErrorGroup, SpecError
 from generator.model import Spec
-from generator.validate import load_corpus, spec_paths
+from generator.validate import Corpus, load_corpus, spec_paths
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
+    cmd.add_argument("--claims", action="store_true", help="list prose claims that no row or executed example backs")
     cmd.set_defaults(func=_check)
 
     cmd = commands.add_parser("new", help="write a new spec pre-filled from the installed torch and MindSpore")
@@ -130,7 +131,26 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         raise ErrorGroup(problems)
     against = "" if args.offline else " and agree with the installed frameworks"
     print(f"apimap: {len(corpus.files)} specs are valid{against}")
+    if args.claims:
+        _print_claims(corpus)
     return EXIT_OK
+
+
+def _print_claims(corpus: Corpus) -> None:
+    from generator.claims import BACKINGS, claims, count
+
+    overall = dict.fromkeys(BACKINGS, 0)
+    for file in corpus.files:
+        found = list(claims(file))
+        for claim in found:
+            if claim.backing == "unbacked":
+                print(f"{file.locate(claim.key)}: unbacked: {claim.text}")
+        tally = count(found)
+        overall = {b: overall[b] + tally[b] for b in BACKINGS}
+        print(f"{file.spec.torch.name}: " + ", ".join(f"{tally[b]} {b}" for b in BACKINGS))
+    total = sum(overall.values()) or 1
+    shares = ", ".join(f"{overall[b]} {b} ({100 * overall[b] / total:.0f}%)" for b in BACKINGS)
+    print(f"apimap: {sum(overall.values())} claims: {shares}")
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:

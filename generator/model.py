@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 LANGUAGES: tuple[str, ...] = ("en", "zh_CN")
 Framework = Literal["torch", "mindspore"]
@@ -245,17 +245,87 @@ class Formula(_Frozen):
     """Shown beneath the formula."""
 
 
+def _numbers(value: Any) -> Any:
+    """A stated value as nested tuples of numbers; a list anywhere becomes a tuple."""
+    if isinstance(value, list | tuple):
+        return tuple(_numbers(v) for v in value)
+    if isinstance(value, bool | int | float):
+        return value
+    raise ValueError(f"expected a number or a list of numbers, got {value!r}")
+
+
+Numbers = Annotated[
+    float | tuple[Any, ...],
+    BeforeValidator(_numbers),
+    Field(json_schema_extra={"examples": [0.5, [1, 0]]}),
+]
+
+
+class Sides(_Frozen):
+    """A value stated for each side; a side left out is not checked."""
+
+    torch: Numbers | None = None
+    """What PyTorch's value must be close to."""
+    mindspore: Numbers | None = None
+    """What MindSpore's value must be close to."""
+
+
+def _both_sides(value: Any) -> Any:
+    if isinstance(value, dict | Sides):
+        return value
+    both = _numbers(value)
+    return {"torch": both, "mindspore": both}
+
+
+_STATED = float | list[Any] | Sides
+"""What ``approx`` accepts: a value for both sides, or a mapping by side."""
+
+ExceptionName = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
+
+
+class Raises(_Frozen):
+    """The exception each side raised, by class name; a side left out raised nothing."""
+
+    torch: ExceptionName | None = None
+    """The class name of the exception PyTorch raised, e.g. ``ValueError``."""
+    mindspore: ExceptionName | None = None
+    """The class name of the exception MindSpore raised, e.g. ``TypeError``."""
+
+    @model_validator(mode="after")
+    def _one_side_raises(self) -> Raises:
+        if self.torch is None and self.mindspore is None:
+            raise ValueError("name the exception of at least one side; without one, compare the values instead")
+        return self
+
+
 class Compare(_Frozen):
     """A value both snippets define, compared after conversion to NumPy."""
 
     name: Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
     """A variable set by both snippets."""
-    expect: Literal["same", "differs"] = "same"
-    """``same``: the values must agree; ``differs``: they must not (the page claims a difference)."""
+    expect: Literal["same", "differs", "less", "greater"] = "same"
+    """``same``: shapes and values agree; ``differs``: they do not; ``less``, ``greater``: PyTorch's is below, above."""
+    dtype: Literal["same", "differs"] = "same"
+    """Whether the NumPy dtypes of the two values agree (texts of any length count as one dtype)."""
+    nan: Literal["same-positions", "absent"] = "same-positions"
+    """``same-positions``: a NaN agrees only with a NaN at the same place; ``absent``: neither value holds a NaN."""
+    approx: Annotated[Sides, BeforeValidator(_both_sides, json_schema_input_type=float | list[Any] | Sides)] | None = (
+        None
+    )
+    """A stated value both sides (or each side of a mapping) must be close to; one number stands for every element."""
+    raises: Raises | None = None
+    """The exception each side raised, by the class name (or None) the variable holds; a claim of its own."""
     rtol: Annotated[float, Field(ge=0)] | None = None
     """Relative tolerance; by default it depends on the dtype."""
     atol: Annotated[float, Field(ge=0)] | None = None
     """Absolute tolerance; by default it depends on the dtype."""
+
+    @model_validator(mode="after")
+    def _raises_alone(self) -> Compare:
+        mixed = sorted(self.model_fields_set & {"expect", "dtype", "nan", "approx", "rtol", "atol"})
+        if self.raises is not None and mixed:
+            raise ValueError(f"'raises' is a claim of its own; leave out {', '.join(mixed)}")
+        return self
 
 
 class Example(_Frozen):

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from generator.compare import compare
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
-from generator.run import DEFAULT_TIMEOUT, Cache, Outcome, WorkerPool, compare, requests_of, run_request
+from generator.run import DEFAULT_TIMEOUT, Cache, Outcome, WorkerPool, requests_of, run_request
 from generator.validate import SpecFile, load_spec
 
 _POOL = pytest.StashKey["WorkerPool"]()

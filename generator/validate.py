@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.claims import reference_errors
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
 from generator.load import Document, Key, gc_paused, read
 from generator.model import (
@@ -240,6 +241,7 @@ def rule_errors(file: SpecFile) -> Iterator[SpecError]:
         for e, example in enumerate(target.examples):
             for side in FRAMEWORKS:
                 yield from _syntax_errors(file, (*key, "examples", e, side), getattr(example, side))
+    yield from reference_errors(file)
 
 
 def _unique(ids: list[str], file: SpecFile, key: Key, what: str) -> Iterator[SpecError]:

@@ -19,6 +19,8 @@ def test_every_spec_field_is_in_the_readme_reference() -> None:
         model.Formula,
         model.Example,
         model.Compare,
+        model.Sides,
+        model.Raises,
     ):
         assert issubclass(cls, BaseModel)
         assert f"**{cls.__name__}**" in README
