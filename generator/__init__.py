@@ -142,14 +142,32 @@ MANIFEST = ".apimap-pages.json"
 """Beside the generated pages: what each was rendered from, so unchanged specs are not rendered again."""
 
 
+PACKAGE = Path(__file__).parent
+"""The ``generator`` package, whose code decides what a page says."""
+
+
+def page_sources(*, templates: Path, package: Path = PACKAGE) -> list[Path]:
+    """Every file a page's text depends on besides its spec: the templates and the package's modules.
+
+    All modules, not only `render`: signature formatting and category order
+    live in `model`, defaults in `validate`, and a helper may move tomorrow.
+    """
+    return [*sorted(templates.rglob("*.jinja")), *sorted(package.glob("*.py"))]
+
+
 def fingerprints(
-    corpus: Corpus, *, templates: Path, outputs: CorpusOutputs, versions: Versions | None
+    corpus: Corpus,
+    *,
+    templates: Path,
+    outputs: CorpusOutputs,
+    versions: Versions | None,
+    package: Path = PACKAGE,
 ) -> dict[str, str]:
     """A hash per spec page of everything it is rendered from."""
     common = hashlib.sha256(repr(versions).encode())
-    for path in [*sorted(templates.rglob("*.jinja")), Path(__file__).with_name("render.py")]:
-        if path.is_file():
-            common.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in page_sources(templates=templates, package=package):
+        data = path.read_bytes()
+        common.update(f"{path.parent.name}/{path.name}\0{len(data)}\0".encode() + data)
     by_api: dict[str, list[tuple[tuple[str, str, str, str], str]]] = {}
     for key, text in sorted(outputs.items()):
         by_api.setdefault(key[0], []).append((key, text))
