@@ -91,17 +91,22 @@ def render_all(
     pages: dict[str, str] = {}
     specs = [f.spec for f in corpus.files]
     total = len(LANGUAGES) * (len(specs) + 1)
+    done = 0
     with gc_paused():
         for lang in LANGUAGES:
-            for done, spec in enumerate(specs, 1):
+            for spec in specs:
                 rel = f"{lang}/{page_name(spec)}.md"
                 if rel not in skip:
                     pages[rel] = render_page(
                         spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
                     )
+                done += 1
                 if progress:
-                    progress("rendering", done + (len(specs) + 1) * LANGUAGES.index(lang), total)
+                    progress("rendering", done, total)
             pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+            done += 1
+            if progress:
+                progress("rendering", done, total)
     return pages
 
 

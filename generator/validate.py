@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
+from generator.errors import ApimapError, ErrorGroup, Location, SpecError, UsageError, relative
 from generator.load import Document, Key, gc_paused, read
 from generator.model import (
     FRAMEWORKS,
@@ -67,7 +67,7 @@ class Corpus:
 def spec_paths(directory: Path) -> list[Path]:
     """The spec files in ``directory``, in a stable order."""
     if not directory.is_dir():
-        raise SpecError(f"no such folder: {relative(directory)}")
+        raise UsageError(f"no such folder: {relative(directory)} (is --root the project folder?)")
     return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file() and p.stem != "allowlist")
 
 

@@ -37,3 +37,13 @@ def test_changing_any_module_changes_every_fingerprint(module: str, tmp_path: Pa
     after = _prints(package)
     assert after.keys() == before.keys() == {"en/torch.amax.md", "zh_CN/torch.amax.md"}
     assert all(after[page] != before[page] for page in before)
+
+
+def test_render_progress_counts_every_page_up_to_the_total() -> None:
+    from generator import render_all
+
+    corpus = load_corpus([DATA / "specs" / "torch.amax.yaml", ROOT / "mappings" / "torch.where.yaml"])
+    calls: list[tuple[str, int, int]] = []
+    pages = render_all(corpus, templates=ROOT / "templates", progress=lambda *call: calls.append(call))
+    assert len(pages) == 6  # two specs and the overview, in two languages
+    assert calls == [("rendering", done, 6) for done in range(1, 7)]
