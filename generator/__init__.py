@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
-from generator.load import gc_paused
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -92,21 +91,20 @@ def render_all(
     specs = [f.spec for f in corpus.files]
     total = len(LANGUAGES) * (len(specs) + 1)
     done = 0
-    with gc_paused():
-        for lang in LANGUAGES:
-            for spec in specs:
-                rel = f"{lang}/{page_name(spec)}.md"
-                if rel not in skip:
-                    pages[rel] = render_page(
-                        spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
-                    )
-                done += 1
-                if progress:
-                    progress("rendering", done, total)
-            pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+    for lang in LANGUAGES:
+        for spec in specs:
+            rel = f"{lang}/{page_name(spec)}.md"
+            if rel not in skip:
+                pages[rel] = render_page(
+                    spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
+                )
             done += 1
             if progress:
                 progress("rendering", done, total)
+        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+        done += 1
+        if progress:
+            progress("rendering", done, total)
     return pages
 
 

@@ -7,9 +7,6 @@ and so that later stages can point at the exact node that broke a rule.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,33 +16,9 @@ import yaml
 from generator.errors import Location, SpecError
 
 try:  # the C composer is several times faster; fall back where it is missing
-    from yaml import CSafeLoader as _BaseLoader
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-# A plain scalar resolves to something other than text (int, float, timestamp,
-# null, merge, value) only when it starts with one of these characters, or
-# when it is one of YAML 1.1's words for booleans and null.
-_NOT_ALWAYS_TEXT = frozenset("-+.0123456789~<=")
-_WORDS = frozenset(
-    f(word) for word in ("yes", "no", "true", "false", "on", "off", "null") for f in (str.lower, str.title, str.upper)
-)
-
-
-class _Loader(_BaseLoader):
-    """The safe loader, with shortcuts for the tags that need no regular expression.
-
-    The composer asks the resolver for the tag of every node. Most are mappings,
-    sequences or words, and for those YAML 1.1's patterns cannot match.
-    """
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value and value[0] not in _NOT_ALWAYS_TEXT and value not in _WORDS:
-                return _STR
-        elif not self.yaml_path_resolvers:
-            return _MAP if kind is yaml.MappingNode else _SEQ
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
 Key = tuple[str | int, ...]
@@ -101,26 +74,6 @@ class Document:
         return node.start_mark.line + 1 + (1 if block else 0)
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are built.
-
-    Parse trees and pages hold no cycles worth collecting, but every few hundred
-    new nodes the collector walks all of them again: for 1,000 specs that was
-    more than half of the load time (benchmarks/bench_build.py). Afterwards every
-    object alive, what was built included, is frozen (`gc.freeze`): it lives as
-    long as the build, and later collections need not walk it again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
-
-
 def read(path: Path, *, shown_as: str) -> Document:
     """Read one YAML file; raise `SpecError` at the first problem."""
     raw = path.read_bytes()
@@ -154,47 +107,53 @@ def parse(text: str, *, shown_as: str) -> Document:
     if node is None:
         raise SpecError("the file is empty; a spec is a mapping", Location(shown_as))
     doc = Document(shown_as, None, node)
-    return Document(shown_as, _build(node, doc, set()), node, text)
+    # PyYAML's constructor remembers every node it built until the next
+    # document; one per file lets them go with the file
+    constructor = yaml.constructor.SafeConstructor()
+    return Document(shown_as, _build(node, doc, set(), constructor), node, text)
 
 
-def _build(node: yaml.Node, doc: Document, seen: set[int]) -> Any:
+def _build(node: yaml.Node, doc: Document, seen: set[int], constructor: yaml.constructor.SafeConstructor) -> Any:
     if id(node) in seen:  # an alias: expanding them invites exponential blow-up
         raise SpecError("anchors and aliases (&, *) are not allowed in specs", doc_location(doc, node))
     seen.add(id(node))
     kind = type(node)
     if kind is yaml.ScalarNode:
-        return node.value if node.tag == _STR else _construct(node, doc)  # most scalars are text
+        return node.value if node.tag == _STR else _construct(node, doc, constructor)  # most scalars are text
     if kind is yaml.SequenceNode:
-        return [_build(item, doc, seen) for item in node.value]
+        return [_build(item, doc, seen, constructor) for item in node.value]
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        name = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == _STR else _key(key_node, doc)
+        if type(key_node) is yaml.ScalarNode and key_node.tag == _STR:
+            name = key_node.value
+        else:
+            name = _key(key_node, doc, constructor)
         if name in result:
             first = next(k for k, _ in node.value if k.value == name)
             raise SpecError(
                 f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})",
                 doc_location(doc, key_node),
             )
-        result[name] = _build(value_node, doc, seen)
+        result[name] = _build(value_node, doc, seen, constructor)
     return result
 
 
-def _key(node: yaml.Node, doc: Document) -> str:
+def _key(node: yaml.Node, doc: Document, constructor: yaml.constructor.SafeConstructor) -> str:
     """A key that is not plain text: refused, with the reason."""
     if not isinstance(node, yaml.ScalarNode):
         raise SpecError("a key must be a plain scalar", doc_location(doc, node))
     if node.tag == "tag:yaml.org,2002:merge":
         raise SpecError("merge keys (<<) are not allowed in specs", doc_location(doc, node))
-    name = _construct(node, doc)
+    name = _construct(node, doc, constructor)
     if not isinstance(name, str):
         raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, node))
     return name
 
 
-def _construct(node: yaml.Node, doc: Document) -> Any:
+def _construct(node: yaml.Node, doc: Document, constructor: yaml.constructor.SafeConstructor) -> Any:
     """A scalar that is not text: a number, a boolean, null, or an error."""
     try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise SpecError(f"invalid YAML value: {exc.problem}", doc_location(doc, node)) from None
 
@@ -204,7 +163,4 @@ def doc_location(doc: Document, node: yaml.Node) -> Location:
     return Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
 _STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def test_render_progress_counts_every_page_up_to_the_total() -> None:
     pages = render_all(corpus, templates=ROOT / "templates", progress=lambda *call: calls.append(call))
     assert len(pages) == 6  # two specs and the overview, in two languages
     assert calls == [("rendering", done, 6) for done in range(1, 7)]
+
+
+def test_loading_and_rendering_leave_the_garbage_collector_as_they_found_it() -> None:
+    from generator import render_all
+
+    gc.collect()
+    before = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold())
+    for _ in range(3):
+        corpus = load_corpus(sorted((ROOT / "mappings").glob("torch.*.yaml"))[:20])
+        render_all(corpus, templates=ROOT / "templates")
+    assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == before
+    assert before[:2] == (True, 0)
