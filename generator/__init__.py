@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
+from generator.files import write_atomic
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -231,8 +230,9 @@ def write_tree(
     ``keep=None`` leaves every other file alone.
 
     Unchanged files keep their bytes and modification times so that Sphinx
-    rebuilds only what changed; each new file is written beside its target
-    and renamed over it, so a reader never sees half a page.
+    rebuilds only what changed; each new file is written whole by
+    `write_atomic`, so a reader never sees half a page, with the mode an
+    ordinary write would give it.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
@@ -244,10 +244,7 @@ def write_tree(
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
+        write_atomic(target, data)
         written.append(rel)
     removed: list[str] = []
     if keep is None:

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from generator import Project, build
 from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError
+from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.validate import load_corpus, spec_paths
 
@@ -206,7 +207,7 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --force to overwrite it")
     text = scaffold(args.torch_api, args.mindspore_api)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK
 
@@ -216,10 +217,11 @@ def _export(project: Project, args: argparse.Namespace) -> int:
 
     corpus = load_corpus(spec_paths(project.mappings))
     output = project.root / args.output  # an absolute -o replaces the root
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(export_json(corpus), encoding="utf-8")
     schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
-    schema.write_text(export_schema(), encoding="utf-8")
+    texts = {output: export_json(corpus), schema: export_schema()}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in texts.items():
+        write_atomic(path, text)
     print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
     return EXIT_OK
 
@@ -242,6 +244,6 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not project.mappings.is_dir():
         raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     print(f"apimap: wrote {path}")
     return EXIT_OK

@@ -323,3 +323,40 @@ def test_the_progress_bar_finishes_its_line(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert err.endswith("\rrendering  [##############################] 4/4\n")
     assert err.count("\n") == 1
+
+
+def test_written_files_have_the_mode_of_an_ordinary_write(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    import generator.introspect
+
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.setattr(generator.introspect, "scaffold", lambda torch, ms: f"# {torch} -> {ms}\n")
+    monkeypatch.chdir(project)
+    previous = os.umask(0o022)
+    try:
+        for args in (
+            ["build", "--no-html", "--no-run"],
+            ["export"],
+            ["schema"],
+            ["new", "torch.where", "mindspore.ops.where"],
+        ):
+            assert _run(capsys, *args)[0] == 0, args
+    finally:
+        os.umask(previous)
+    written = [
+        *(project / "docs" / "generated").rglob("*.md"),
+        project / "docs" / "generated" / ".apimap-pages.json",
+        project / "build" / "apimap-mappings.json",
+        project / "build" / "apimap-mappings.schema.json",
+        project / "mappings" / "spec.schema.json",
+        project / "mappings" / "torch.where.yaml",
+    ]
+    assert len(written) == 9
+    assert {str(p.relative_to(project)): oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {
+        str(p.relative_to(project)): "0o644" for p in written
+    }
+    assert not [p for p in project.rglob("*.tmp")]
