@@ -49,9 +49,10 @@ _EXIT_BY_ERROR: tuple[tuple[type[ApimapError], int], ...] = (
 
 
 def exit_code(error: ApimapError) -> int:
-    """The exit code for an error; a group takes the code of its first error."""
+    """The exit code for an error; a group takes the code its errors share, else that of invalid input."""
     if isinstance(error, ErrorGroup) and error.errors:
-        return exit_code(error.errors[0])
+        codes = {exit_code(e) for e in error.errors}
+        return codes.pop() if len(codes) == 1 else EXIT_INVALID
     return next(code for cls, code in _EXIT_BY_ERROR if isinstance(error, cls))
 
 
