@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
-from generator.load import gc_paused
+from generator.files import write_atomic
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -91,17 +89,21 @@ def render_all(
     pages: dict[str, str] = {}
     specs = [f.spec for f in corpus.files]
     total = len(LANGUAGES) * (len(specs) + 1)
-    with gc_paused():
-        for lang in LANGUAGES:
-            for done, spec in enumerate(specs, 1):
-                rel = f"{lang}/{page_name(spec)}.md"
-                if rel not in skip:
-                    pages[rel] = render_page(
-                        spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
-                    )
-                if progress:
-                    progress("rendering", done + (len(specs) + 1) * LANGUAGES.index(lang), total)
-            pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+    done = 0
+    for lang in LANGUAGES:
+        for spec in specs:
+            rel = f"{lang}/{page_name(spec)}.md"
+            if rel not in skip:
+                pages[rel] = render_page(
+                    spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
+                )
+            done += 1
+            if progress:
+                progress("rendering", done, total)
+        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+        done += 1
+        if progress:
+            progress("rendering", done, total)
     return pages
 
 
@@ -142,17 +144,32 @@ MANIFEST = ".apimap-pages.json"
 """Beside the generated pages: what each was rendered from, so unchanged specs are not rendered again."""
 
 
+PACKAGE = Path(__file__).parent
+"""The ``generator`` package, whose code decides what a page says."""
+
+
+def page_sources(*, templates: Path, package: Path = PACKAGE) -> list[Path]:
+    """Every file a page's text depends on besides its spec: the templates and the package's modules.
+
+    All modules, not only `render`: signature formatting and category order
+    live in `model`, defaults in `validate`, and a helper may move tomorrow.
+    """
+    return [*sorted(templates.rglob("*.jinja")), *sorted(package.glob("*.py"))]
+
+
 def fingerprints(
-    corpus: Corpus, *, templates: Path, outputs: CorpusOutputs, versions: Versions | None
+    corpus: Corpus,
+    *,
+    templates: Path,
+    outputs: CorpusOutputs,
+    versions: Versions | None,
+    package: Path = PACKAGE,
 ) -> dict[str, str]:
     """A hash per spec page of everything it is rendered from."""
     common = hashlib.sha256(repr(versions).encode())
-    for path in [
-        *sorted(templates.rglob("*.jinja")),
-        *(Path(__file__).with_name(m) for m in ("render.py", "prose.py")),
-    ]:
-        if path.is_file():
-            common.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in page_sources(templates=templates, package=package):
+        data = path.read_bytes()
+        common.update(f"{path.parent.name}/{path.name}\0{len(data)}\0".encode() + data)
     by_api: dict[str, list[tuple[tuple[str, str, str, str], str]]] = {}
     for key, text in sorted(outputs.items()):
         by_api.setdefault(key[0], []).append((key, text))
@@ -213,8 +230,9 @@ def write_tree(
     ``keep=None`` leaves every other file alone.
 
     Unchanged files keep their bytes and modification times so that Sphinx
-    rebuilds only what changed; each new file is written beside its target
-    and renamed over it, so a reader never sees half a page.
+    rebuilds only what changed; each new file is written whole by
+    `write_atomic`, so a reader never sees half a page, with the mode an
+    ordinary write would give it.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
@@ -226,10 +244,7 @@ def write_tree(
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
+        write_atomic(target, data)
         written.append(rel)
     removed: list[str] = []
     if keep is None:

@@ -5,50 +5,108 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator import Project, build
-from generator.errors import ApimapError, ErrorGroup, SpecError
-from generator.model import Spec
+from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError
+from generator.files import write_atomic
+from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.validate import Corpus, load_corpus, spec_paths
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_USAGE = 3
+EXIT_BUILD = 4
+EXIT_INTERRUPTED = 130
 SCHEMA_FILE = "spec.schema.json"
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success",
+    EXIT_FAILED: "a --check found a generated file out of date (nothing was written)",
+    EXIT_INVALID: "invalid input: a spec or the allow-list breaks a rule, disagrees with the installed "
+    "frameworks, or an example fails; every problem is printed as path:line:col: message",
+    EXIT_USAGE: "usage error: bad options or arguments, a missing folder, an unknown API name, "
+    "a file that exists without --force",
+    EXIT_BUILD: "the Sphinx build failed; the previous site is left in place",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+"""The one map from outcomes to exit codes, shown by ``apimap --help`` and in the README."""
+
+_EXIT_BY_ERROR: tuple[tuple[type[ApimapError], int], ...] = (
+    (StaleError, EXIT_FAILED),
+    (UsageError, EXIT_USAGE),
+    (ApiNotFoundError, EXIT_USAGE),
+    (BuildError, EXIT_BUILD),
+    (ApimapError, EXIT_INVALID),
+)
+"""Which exit code each error class gives; the first class that matches wins."""
+
+
+def exit_code(error: ApimapError) -> int:
+    """The exit code for an error; a group takes the code its errors share, else that of invalid input."""
+    if isinstance(error, ErrorGroup) and error.errors:
+        codes = {exit_code(e) for e in error.errors}
+        return codes.pop() if len(codes) == 1 else EXIT_INVALID
+    return next(code for cls, code in _EXIT_BY_ERROR if isinstance(error, cls))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    project = Project(Path(args.root))
     try:
+        args = parser.parse_args(argv)
+        project = Project(Path(args.root))
         code: int = args.func(project, args)
         return code
     except ErrorGroup as group:
         for error in group.errors:
             print(error, file=sys.stderr)
         _summary(len(group.errors))
-        return EXIT_INVALID
+        return exit_code(group)
+    except (UsageError, ApiNotFoundError) as error:
+        print(f"apimap: error: {error}", file=sys.stderr)
+        return exit_code(error)
     except ApimapError as error:
         print(error, file=sys.stderr)
-        return EXIT_INVALID
+        return exit_code(error)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _summary(count: int) -> None:
     print(f"apimap: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line gives `EXIT_USAGE` through `main` instead of exiting with 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _epilog() -> str:
+    lines = ["exit codes:"]
+    lines += [
+        textwrap.fill(meaning, width=79, initial_indent=f"  {code:<5}", subsequent_indent=" " * 7)
+        for code, meaning in EXIT_CODES.items()
+    ]
+    return "\n".join(lines)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="apimap",
         description="Build verified PyTorch → MindSpore API mapping pages from YAML specs.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--root", default=".", help="project folder holding mappings/, templates/, docs/ (default: .)")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
@@ -72,11 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(func=_new)
 
     cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
-    cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
+    cmd.add_argument(
+        "-o",
+        "--output",
+        default="build/apimap-mappings.json",
+        help="JSON file to write; a relative path is taken from --root (default: build/apimap-mappings.json)",
+    )
     cmd.set_defaults(func=_export)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
-    cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed schema is stale")
     cmd.set_defaults(func=_schema)
     return parser
 
@@ -156,12 +219,16 @@ def _print_claims(corpus: Corpus) -> None:
 def _new(project: Project, args: argparse.Namespace) -> int:
     from generator.introspect import draft
 
+    for name in (args.torch_api, args.mindspore_api):
+        if not re.fullmatch(QUALIFIED_NAME_PATTERN, name):
+            raise UsageError(f"{name!r} is not a qualified API name such as torch.optim.Rprop")
     path = project.mappings / f"{args.torch_api}.yaml"
+    if not project.mappings.is_dir():
+        raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
     if path.exists() and not args.force:
-        raise SpecError(f"{path} exists; pass --force to overwrite it")
+        raise UsageError(f"{path} exists; pass --force to overwrite it")
     spec = draft(args.torch_api, args.mindspore_api)
-    project.mappings.mkdir(parents=True, exist_ok=True)
-    path.write_text(spec.text, encoding="utf-8")
+    write_atomic(path, spec.text)
     for line in spec.provenance():
         print(f"apimap: {line}")
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
@@ -172,11 +239,12 @@ def _export(project: Project, args: argparse.Namespace) -> int:
     from generator.export import export_json, export_schema
 
     corpus = load_corpus(spec_paths(project.mappings))
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(export_json(corpus), encoding="utf-8")
+    output = project.root / args.output  # an absolute -o replaces the root
     schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
-    schema.write_text(export_schema(), encoding="utf-8")
+    texts = {output: export_json(corpus), schema: export_schema()}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in texts.items():
+        write_atomic(path, text)
     print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
     return EXIT_OK
 
@@ -194,9 +262,11 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
     text = schema_text()
     if args.check:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            raise SpecError(f"{path} is stale; run `apimap schema` to regenerate it")
+            raise StaleError(f"{path} is stale; run `apimap schema` to regenerate it")
         print(f"apimap: {path} is up to date")
         return EXIT_OK
-    path.write_text(text, encoding="utf-8")
+    if not project.mappings.is_dir():
+        raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
+    write_atomic(path, text)
     print(f"apimap: wrote {path}")
     return EXIT_OK

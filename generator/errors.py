@@ -51,6 +51,14 @@ class BuildError(ApimapError):
     """The site build (rendering or Sphinx) failed."""
 
 
+class UsageError(ApimapError):
+    """The command line asks for something that cannot be done: bad arguments, a missing folder."""
+
+
+class StaleError(ApimapError):
+    """A ``--check`` found a generated file that differs from what would be written now."""
+
+
 class ErrorGroup(ApimapError):
     """Several errors found in one run, reported together, sorted by location."""
 

@@ -2,15 +2,14 @@
 
 PyYAML's composer gives nodes with marks; we build the data ourselves from
 them so that duplicate keys are an error (PyYAML keeps the last one silently)
-and so that later stages can point at the exact node that broke a rule.
+and record where each value stands, so that later stages can point at the
+exact node that broke a rule.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,33 +18,9 @@ import yaml
 from generator.errors import Location, SpecError
 
 try:  # the C composer is several times faster; fall back where it is missing
-    from yaml import CSafeLoader as _BaseLoader
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-# A plain scalar resolves to something other than text (int, float, timestamp,
-# null, merge, value) only when it starts with one of these characters, or
-# when it is one of YAML 1.1's words for booleans and null.
-_NOT_ALWAYS_TEXT = frozenset("-+.0123456789~<=")
-_WORDS = frozenset(
-    f(word) for word in ("yes", "no", "true", "false", "on", "off", "null") for f in (str.lower, str.title, str.upper)
-)
-
-
-class _Loader(_BaseLoader):
-    """The safe loader, with shortcuts for the tags that need no regular expression.
-
-    The composer asks the resolver for the tag of every node. Most are mappings,
-    sequences or words, and for those YAML 1.1's patterns cannot match.
-    """
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value and value[0] not in _NOT_ALWAYS_TEXT and value not in _WORDS:
-                return _STR
-        elif not self.yaml_path_resolvers:
-            return _MAP if kind is yaml.MappingNode else _SEQ
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
 Key = tuple[str | int, ...]
@@ -53,40 +28,44 @@ MAX_BYTES = 1_000_000
 """Specs are hand-written; a larger file is a mistake, not a spec."""
 
 
+Place = tuple[int, int, int, int, bool]
+"""Where a node stands: line and column of the node, line and column of the key
+naming it (0, 0 for the root and list items), and whether it is a block scalar
+(``|`` or ``>``), whose text begins on the next line. A plain tuple of numbers,
+which the garbage collector stops tracking, where a named tuple stays tracked."""
+
+
 @dataclass(frozen=True)
 class Document:
-    """The data of one YAML file, and its node tree for finding where a value stands.
+    """The data of one YAML file, and where each of its values stands.
 
-    Locations are looked up on demand, walking the tree along a key path: most
-    files never need one, so none are recorded up front.
+    Places are recorded while the data is built, and PyYAML's nodes are then
+    dropped: a node tree holds several objects per value (the node and two
+    marks) that the garbage collector would walk for as long as the document lives.
     """
 
     path: str
     data: Any
-    root: yaml.Node | None = None
+    places: Mapping[Key, Place] = field(default_factory=dict)
     text: str = ""
 
-    def _walk(self, key: Key) -> tuple[yaml.Node | None, yaml.Node | None]:
-        """The deepest node along ``key``, and the key node naming it in its mapping."""
-        node, key_node = self.root, None
-        for part in key:
-            found = None
-            if isinstance(node, yaml.MappingNode):
-                found = next(((k, v) for k, v in node.value if k.value == part), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                found = (None, node.value[part])
-            if found is None:
-                return node, None
-            key_node, node = found
-        return node, key_node
+    def _find(self, key: Key) -> tuple[Place | None, bool]:
+        """The place of the deepest node along ``key``, and whether it is the node at ``key`` itself."""
+        for end in range(len(key), -1, -1):
+            place = self.places.get(key[:end])
+            if place is not None:
+                return place, end == len(key)
+        return None, False
 
     def locate(self, key: Key, *, at_key: bool = False) -> Location:
         """The location of the node at ``key``, or of its nearest ancestor."""
-        node, key_node = self._walk(key)
-        target = key_node if at_key and key_node is not None else node
-        if target is None:
+        place, whole = self._find(key)
+        if place is None:
             return Location(self.path)
-        return Location(self.path, target.start_mark.line + 1, target.start_mark.column + 1)
+        line, col, key_line, key_col, _ = place
+        if at_key and whole and key_line:
+            return Location(self.path, key_line, key_col)
+        return Location(self.path, line, col)
 
     def text_location(self, key: Key, line: int, col: int) -> Location:
         """Where character ``col`` of line ``line`` (both from 0) of the text scalar at ``key`` stands.
@@ -97,21 +76,35 @@ class Document:
         quoted ones with escapes or line breaks the text's lines are not the
         file's: the location is the scalar's first line of content.
         """
-        node, _ = self._walk(key)
-        if not isinstance(node, yaml.ScalarNode):
+        place, whole = self._find(key)
+        if place is None or not whole:
             return self.locate(key)
-        start, end = node.start_mark, node.end_mark
-        if node.style in ("|", ">"):
-            lines = self.text.splitlines()[start.line + 1 : end.line + 1]
+        node_line, node_col, _, _, block = place
+        lines = self.text.splitlines()
+        first = lines[node_line - 1] if 0 < node_line <= len(lines) else ""
+        if block:
+            body = lines[node_line:]
             # YAML takes a block's indentation from its first line that is not empty
-            indent = next((len(s) - len(s.lstrip(" ")) for s in lines if s.strip()), start.column)
-            if node.style == ">":
-                return Location(self.path, start.line + 2, indent + 1)
-            return Location(self.path, start.line + 2 + line, indent + col + 1)
-        quote = 1 if node.style in ("'", '"') else 0
-        if start.line == end.line and line == 0 and self.text[start.index + quote : end.index - quote] == node.value:
-            return Location(self.path, start.line + 1, start.column + quote + col + 1)
-        return Location(self.path, start.line + 1, start.column + 1)
+            indent = next((len(s) - len(s.lstrip(" ")) for s in body if s.strip()), node_col - 1)
+            if first[node_col - 1 : node_col] == ">":
+                return Location(self.path, node_line + 1, indent + 1)
+            return Location(self.path, node_line + 1 + line, indent + col + 1)
+        value = self._value(key)
+        quote = 1 if first[node_col - 1 : node_col] in ("'", '"') else 0
+        written = first[node_col - 1 + quote :]
+        if line == 0 and isinstance(value, str) and "\n" not in value and written.startswith(value):
+            return Location(self.path, node_line, node_col + quote + col)
+        return Location(self.path, node_line, node_col)
+
+    def _value(self, key: Key) -> Any:
+        """The data at ``key``, or None when the path leads nowhere."""
+        value = self.data
+        for part in key:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
 
     def line(self, number: int) -> str:
         """Line ``number`` (from 1) of the file's text."""
@@ -120,30 +113,10 @@ class Document:
 
     def first_code_line(self, key: Key) -> int:
         """The file line on which the text of the scalar at ``key`` begins."""
-        node, _ = self._walk(key)
-        assert node is not None
-        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
-        return node.start_mark.line + 1 + (1 if block else 0)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are built.
-
-    Parse trees and pages hold no cycles worth collecting, but every few hundred
-    new nodes the collector walks all of them again: for 1,000 specs that was
-    more than half of the load time (benchmarks/bench_build.py). Afterwards every
-    object alive, what was built included, is frozen (`gc.freeze`): it lives as
-    long as the build, and later collections need not walk it again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
+        place, _ = self._find(key)
+        assert place is not None
+        line, _, _, _, block = place
+        return line + (1 if block else 0)
 
 
 def read(path: Path, *, shown_as: str) -> Document:
@@ -178,58 +151,74 @@ def parse(text: str, *, shown_as: str) -> Document:
         raise SpecError(f"invalid YAML: {exc}", Location(shown_as)) from None
     if node is None:
         raise SpecError("the file is empty; a spec is a mapping", Location(shown_as))
-    doc = Document(shown_as, None, node)
-    return Document(shown_as, _build(node, doc, set()), node, text)
+    builder = _Builder(shown_as)
+    data = builder.build(node, (), None)
+    return Document(shown_as, data, builder.places, text)
 
 
-def _build(node: yaml.Node, doc: Document, seen: set[int]) -> Any:
-    if id(node) in seen:  # an alias: expanding them invites exponential blow-up
-        raise SpecError("anchors and aliases (&, *) are not allowed in specs", doc_location(doc, node))
-    seen.add(id(node))
-    kind = type(node)
-    if kind is yaml.ScalarNode:
-        return node.value if node.tag == _STR else _construct(node, doc)  # most scalars are text
-    if kind is yaml.SequenceNode:
-        return [_build(item, doc, seen) for item in node.value]
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        name = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == _STR else _key(key_node, doc)
-        if name in result:
-            first = next(k for k, _ in node.value if k.value == name)
-            raise SpecError(
-                f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})",
-                doc_location(doc, key_node),
-            )
-        result[name] = _build(value_node, doc, seen)
-    return result
+class _Builder:
+    """Builds the data of one document from its nodes, recording where each stands."""
+
+    def __init__(self, shown_as: str) -> None:
+        self.shown_as = shown_as
+        self.places: dict[Key, Place] = {}
+        self.seen: set[int] = set()
+        # PyYAML's constructor remembers every node it built until the next
+        # document; one per file lets them go with the file
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def at(self, node: yaml.Node) -> Location:
+        """The location of ``node``."""
+        return Location(self.shown_as, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: Key, key_node: yaml.Node | None) -> Any:
+        """The plain data of ``node``, found at ``path`` under ``key_node``."""
+        if id(node) in self.seen:  # an alias: expanding them invites exponential blow-up
+            raise SpecError("anchors and aliases (&, *) are not allowed in specs", self.at(node))
+        self.seen.add(id(node))
+        kind = type(node)
+        start = node.start_mark
+        key = key_node.start_mark if key_node is not None else None
+        self.places[path] = (
+            start.line + 1,
+            start.column + 1,
+            key.line + 1 if key else 0,
+            key.column + 1 if key else 0,
+            isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"),
+        )
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self.construct(node)  # most scalars are text
+        if kind is yaml.SequenceNode:
+            return [self.build(item, (*path, i), None) for i, item in enumerate(node.value)]
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            text = type(key_node) is yaml.ScalarNode and key_node.tag == _STR
+            name = key_node.value if text else self.key(key_node)
+            if name in result:
+                first = next(k for k, _ in node.value if k.value == name)
+                raise SpecError(
+                    f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})", self.at(key_node)
+                )
+            result[name] = self.build(value_node, (*path, name), key_node)
+        return result
+
+    def key(self, node: yaml.Node) -> str:
+        """A key that is not plain text: refused, with the reason."""
+        if not isinstance(node, yaml.ScalarNode):
+            raise SpecError("a key must be a plain scalar", self.at(node))
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise SpecError("merge keys (<<) are not allowed in specs", self.at(node))
+        name = self.construct(node)
+        if not isinstance(name, str):
+            raise SpecError(f"keys must be text, not {name!r}", self.at(node))
+        return name
+
+    def construct(self, node: yaml.Node) -> Any:
+        """A scalar that is not text: a number, a boolean, null, or an error."""
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise SpecError(f"invalid YAML value: {exc.problem}", self.at(node)) from None
 
 
-def _key(node: yaml.Node, doc: Document) -> str:
-    """A key that is not plain text: refused, with the reason."""
-    if not isinstance(node, yaml.ScalarNode):
-        raise SpecError("a key must be a plain scalar", doc_location(doc, node))
-    if node.tag == "tag:yaml.org,2002:merge":
-        raise SpecError("merge keys (<<) are not allowed in specs", doc_location(doc, node))
-    name = _construct(node, doc)
-    if not isinstance(name, str):
-        raise SpecError(f"keys must be text, not {name!r}", doc_location(doc, node))
-    return name
-
-
-def _construct(node: yaml.Node, doc: Document) -> Any:
-    """A scalar that is not text: a number, a boolean, null, or an error."""
-    try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        raise SpecError(f"invalid YAML value: {exc.problem}", doc_location(doc, node)) from None
-
-
-def doc_location(doc: Document, node: yaml.Node) -> Location:
-    """The location of a YAML node inside ``doc``."""
-    return Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-_CONSTRUCTOR = yaml.SafeLoader("")
 _STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"

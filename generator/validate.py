@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.claims import reference_errors
-from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
-from generator.load import Document, Key, gc_paused, read
+from generator.errors import ApimapError, ErrorGroup, Location, SpecError, UsageError, relative
+from generator.load import Document, Key, read
 from generator.model import (
     FRAMEWORKS,
     IDENTIFIER_PATTERN,
@@ -71,7 +71,7 @@ class Corpus:
 def spec_paths(directory: Path) -> list[Path]:
     """The spec files in ``directory``, in a stable order."""
     if not directory.is_dir():
-        raise SpecError(f"no such folder: {relative(directory)}")
+        raise UsageError(f"no such folder: {relative(directory)} (is --root the project folder?)")
     return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file() and p.stem != "allowlist")
 
 
@@ -84,30 +84,29 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
     (benchmarks/bench_build.py), and the problems found are the same.
     """
     errors: list[ApimapError] = []
-    with gc_paused():
-        docs: list[tuple[Path, Document]] = []
-        for path in paths:
-            try:
-                docs.append((path, read(path, shown_as=relative(path))))
-            except SpecError as exc:
-                errors.append(exc)
-        files: list[SpecFile] = []
-        for path, doc in docs:
-            try:
-                files.append(SpecFile(path, doc, typed(doc)))
-            except ErrorGroup as group:
-                errors.extend(group.errors)
-            except SpecError as exc:
-                errors.append(exc)
-        pages = frozenset(f.spec.torch.name for f in files)
-        for file in files:
-            errors.extend(rule_errors(file))
-            errors.extend(prose_errors(file, pages=pages))
-        errors.extend(_duplicates(files))
-        if errors:
-            raise ErrorGroup(errors)
-        files.sort(key=lambda f: f.spec.torch.name)
-        warnings = [w for f in files for w in missing_translations(f)]
+    docs: list[tuple[Path, Document]] = []
+    for path in paths:
+        try:
+            docs.append((path, read(path, shown_as=relative(path))))
+        except SpecError as exc:
+            errors.append(exc)
+    files: list[SpecFile] = []
+    for path, doc in docs:
+        try:
+            files.append(SpecFile(path, doc, typed(doc)))
+        except ErrorGroup as group:
+            errors.extend(group.errors)
+        except SpecError as exc:
+            errors.append(exc)
+    pages = frozenset(f.spec.torch.name for f in files)
+    for file in files:
+        errors.extend(rule_errors(file))
+        errors.extend(prose_errors(file, pages=pages))
+    errors.extend(_duplicates(files))
+    if errors:
+        raise ErrorGroup(errors)
+    files.sort(key=lambda f: f.spec.torch.name)
+    warnings = [w for f in files for w in missing_translations(f)]
     return Corpus(tuple(files), tuple(warnings))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_schema_check_fails_when_stale(
 ) -> None:
     monkeypatch.chdir(project)
     (project / "mappings" / "spec.schema.json").write_text("{}\n")
-    assert _run(capsys, "schema", "--check")[0] == 2
+    assert _run(capsys, "schema", "--check")[0] == 1
     assert _run(capsys, "schema")[0] == 0
     assert _run(capsys, "schema", "--check")[0] == 0
 
@@ -189,3 +190,175 @@ def test_only_changed_specs_are_rendered_again(project: Path, monkeypatch: pytes
     rendered.clear()
     assert main(["build", "--no-html", "--no-run"]) == 0
     assert sorted(rendered) == ["en/torch.amax", "en/torch.where", "zh_CN/torch.amax", "zh_CN/torch.where"]
+
+
+def test_help_shows_the_one_exit_code_map(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    epilog = out[out.index("exit codes:\n") :]
+    codes = [int(m[1]) for m in re.finditer(r"^  (\d+) +\S", epilog, re.MULTILINE)]
+    assert codes == [0, 1, 2, 3, 4, 130]
+    assert re.search(r"^  1    a --check found a generated file out of date \(nothing was written\)$", epilog, re.M)
+    assert re.search(r"^  3    usage error: bad options or arguments, a missing folder", epilog, re.M)
+
+
+def test_exit_codes_follow_the_error_classes() -> None:
+    from generator.cli import EXIT_CODES, exit_code
+    from generator.errors import ApiNotFoundError, BuildError, ErrorGroup, SpecError, StaleError, UsageError
+
+    cases = {
+        StaleError("s"): 1,
+        SpecError("s"): 2,
+        ErrorGroup([SpecError("a"), SpecError("b")]): 2,
+        ErrorGroup([UsageError("a"), UsageError("b")]): 3,
+        ErrorGroup([UsageError("a"), SpecError("b")]): 2,
+        UsageError("u"): 3,
+        ApiNotFoundError("a"): 3,
+        BuildError("b"): 4,
+    }
+    assert [exit_code(error) for error in cases] == list(cases.values())
+    assert set(cases.values()) | {0, 130} == set(EXIT_CODES)
+
+
+def test_schema_check_exits_1_when_stale_and_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    schema = project / "mappings" / "spec.schema.json"
+    schema.write_text("{}\n")
+    code, _, err = _run(capsys, "schema", "--check")
+    assert code == 1
+    assert re.fullmatch(r"mappings/spec\.schema\.json is stale; run `apimap schema` to regenerate it\n", err)
+    assert schema.read_text() == "{}\n"
+    with pytest.raises(SystemExit):
+        main(["schema", "--help"])
+    assert re.search(r"--check\s+write nothing; exit 1 when the committed schema is\s+stale", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--timeout", "soon"], r"argument --timeout: invalid float value: 'soon'"),
+        (["check", "--offline", "--strict"], r"unrecognized arguments: --strict"),
+        (
+            ["--root", "nowhere", "check", "--offline"],
+            r"no such folder: nowhere/mappings \(is --root the project folder\?\)",
+        ),
+        (["new", "amax", "mindspore.ops.amax"], r"'amax' is not a qualified API name such as torch\.optim\.Rprop"),
+        (["new", "torch.amax", "../x"], r"'\.\./x' is not a qualified API name such as torch\.optim\.Rprop"),
+        (
+            ["new", "torch.amax", "mindspore.ops.amax"],
+            r"mappings/torch\.amax\.yaml exists; pass --force to overwrite it",
+        ),
+        (["new", "numpy.amax", "mindspore.ops.amax"], r"numpy\.amax: only torch and mindspore APIs can be mapped"),
+    ],
+    ids=["bad-option-value", "unknown-option", "missing-folder", "bad-name", "path-as-name", "exists", "not-torch"],
+)
+def test_usage_errors_exit_3_as_one_line_not_as_spec_errors(
+    args: list[str], message: str, project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, *args)
+    assert code == 3
+    assert re.search(rf"^apimap: error: {message}$", err, re.MULTILINE), err
+    assert "Traceback" not in err
+    assert out == ""
+    assert sorted(p.name for p in (project / "mappings").iterdir()) == ["torch.amax.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "line"),
+    [
+        ("build-error", 4, "Sphinx failed:\nWARNING: x"),
+        ("interrupt", 130, "interrupted"),
+    ],
+)
+def test_a_failed_sphinx_build_and_an_interrupt_have_their_own_codes(
+    raised: str,
+    code: int,
+    line: str,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import generator.cli
+    from generator.errors import BuildError
+
+    def failing(*args: object, **kwargs: object) -> None:
+        if raised == "interrupt":
+            raise KeyboardInterrupt
+        raise BuildError("Sphinx failed:\nWARNING: x")
+
+    monkeypatch.setattr(generator.cli, "build", failing)
+    assert _run(capsys, "--root", str(project), "build") == (code, "", line + "\n")
+
+
+def test_export_output_is_taken_from_the_root(
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = _run(capsys, "--root", str(project), "export", "-o", "out/mappings.json")
+    assert code == 0
+    assert (project / "out" / "mappings.json").is_file()
+    assert (project / "out" / "mappings.schema.json").is_file()
+    assert list(elsewhere.iterdir()) == []
+    assert re.fullmatch(rf"apimap: wrote {re.escape(str(project))}/out/mappings\.json \(1 specs\) and .*\n", out)
+    absolute = elsewhere / "abs.json"
+    assert _run(capsys, "--root", str(project), "export", "-o", str(absolute))[0] == 0
+    assert absolute.is_file()
+
+
+def test_the_progress_bar_finishes_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import _Bar
+
+    bar = _Bar()
+    for done in range(1, 5):
+        bar("rendering", done, 4)
+    err = capsys.readouterr().err
+    assert err.endswith("\rrendering  [##############################] 4/4\n")
+    assert err.count("\n") == 1
+
+
+def test_written_files_have_the_mode_of_an_ordinary_write(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    import generator.introspect
+
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.setattr(generator.introspect, "scaffold", lambda torch, ms: f"# {torch} -> {ms}\n")
+    monkeypatch.chdir(project)
+    previous = os.umask(0o022)
+    try:
+        for args in (
+            ["build", "--no-html", "--no-run"],
+            ["export"],
+            ["schema"],
+            ["new", "torch.where", "mindspore.ops.where"],
+        ):
+            assert _run(capsys, *args)[0] == 0, args
+    finally:
+        os.umask(previous)
+    written = [
+        *(project / "docs" / "generated").rglob("*.md"),
+        project / "docs" / "generated" / ".apimap-pages.json",
+        project / "build" / "apimap-mappings.json",
+        project / "build" / "apimap-mappings.schema.json",
+        project / "mappings" / "spec.schema.json",
+        project / "mappings" / "torch.where.yaml",
+    ]
+    assert len(written) == 9
+    assert {str(p.relative_to(project)): oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {
+        str(p.relative_to(project)): "0o644" for p in written
+    }
+    assert not [p for p in project.rglob("*.tmp")]

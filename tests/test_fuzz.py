@@ -71,3 +71,27 @@ def test_spec_shaped_data_validates_or_raises_our_error(tmp_path_factory: pytest
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with contextlib.suppress(ApimapError):
         load_spec(path)
+
+
+def _paths(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _paths(value, (*path, i))
+    return found
+
+
+@FUZZ
+@given(values)
+def test_the_loader_agrees_with_pyyaml_on_plain_data_and_locates_every_value(data: object) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True)
+    doc = parse(text, shown_as="f.yaml")
+    assert doc.data == yaml.safe_load(text)
+    lines = text.count("\n")
+    for path in _paths(doc.data):
+        where = doc.locate(path)
+        assert 1 <= where.line <= lines + 1, (path, where)
+        assert doc.places.get(path) is not None, path

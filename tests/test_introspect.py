@@ -164,7 +164,7 @@ def test_new_then_check_refuses_the_placeholders(
 ) -> None:
     monkeypatch.chdir(project)
     assert main(["new", "torch.amax", "mindspore.ops.amax"]) == 0
-    assert main(["new", "torch.amax", "mindspore.ops.amax"]) == 2  # no overwrite without --force
+    assert main(["new", "torch.amax", "mindspore.ops.amax"]) == 3  # a usage error: no overwrite without --force
     capsys.readouterr()
     assert main(["check"]) == 2
     err = capsys.readouterr().err.splitlines()

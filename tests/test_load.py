@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 import pytest
 import yaml
 from hypothesis import example, given, settings
@@ -73,7 +75,6 @@ def test_bad_yaml_is_one_located_line(text: str, expected: str) -> None:
 @example("n")
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\x85\u2028\u2029"), max_size=12))
 def test_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
-    # parse() takes a shortcut for plain scalars that cannot be anything but text
     text = f"k: {value}\n"
     try:
         expected = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -87,3 +88,14 @@ def test_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
         assert parse(text, shown_as="s.yaml").data == expected
     except SpecError as exc:  # refused on purpose: merge keys, non-text keys
         assert "not allowed" in str(exc) or "keys must be text" in str(exc) or "invalid YAML value" in str(exc)
+
+
+def test_loaded_values_do_not_outlive_their_document() -> None:
+    # PyYAML's constructor remembers what it built; one shared across files kept every number alive
+    doc = parse("a: 1.5\nb: [2, true, null]\nc: text\n", shown_as="s.yaml")
+    assert doc.data == {"a": 1.5, "b": [2, True, None], "c": "text"}
+    before = len(gc.get_objects())
+    for _ in range(200):
+        parse("a: 1.5\nb: [2, true, null]\nc: text\n", shown_as="s.yaml")
+    gc.collect()
+    assert len(gc.get_objects()) - before < 50

@@ -160,17 +160,48 @@ def test_fence_outgrows_backticks_inside() -> None:
     assert fence("x = '```'", "python") == "````python\nx = '```'\n````"
 
 
+def _with_torch_name(spec: Spec, name: str) -> Spec:
+    return spec.model_copy(update={"torch": spec.torch.model_copy(update={"name": name})})
+
+
 def test_overview_lists_every_pair_by_namespace() -> None:
-    specs: list[Spec] = [load_spec(p).spec for p in sorted((ROOT / "mappings").glob("*.yaml"))]
-    page = render_overview(specs, lang="en", env=make_env(ROOT / "templates"))
-    for spec in specs:
-        namespace = spec.torch.name.rsplit(".", 1)[0]
-        assert f"\n## {namespace}\n" in page
-        for target in spec.targets:
-            link = f"[{escape(spec.torch.name)}]({spec.torch.name}.md)"
-            assert f"| {link} | {escape(target.mindspore.name)} |" in page
-    rprop = [line for line in page.splitlines() if line.startswith("| [torch.optim.Rprop]")]
-    assert len(rprop) == 2
+    amax = load_spec(DATA / "specs" / "torch.amax.yaml").spec
+    rprop = load_spec(GOLDEN_SPEC).spec
+    specs = [rprop, _with_torch_name(amax, "torch.linalg.amax"), amax, _with_torch_name(amax, "torch.abs")]
+    env = make_env(ROOT / "templates")
+    tables: dict[str, list[str]] = {}
+    for line in render_overview(specs, lang="en", env=env).splitlines():
+        if line.startswith("## "):
+            rows = tables.setdefault(line[3:], [])
+        elif line.startswith("| ["):
+            rows.append(line)
+    assert tables == {
+        "torch": [
+            "| [torch.abs](torch.abs.md) | mindspore.ops.amax | MindSpore has extra parameters |",
+            "| [torch.amax](torch.amax.md) | mindspore.ops.amax | MindSpore has extra parameters |",
+        ],
+        "torch.linalg": [
+            "| [torch.linalg.amax](torch.linalg.amax.md) | mindspore.ops.amax | MindSpore has extra parameters |",
+        ],
+        "torch.optim": [
+            "| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | Types or usage differ |",
+            "| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.experimental.optim.Rprop "
+            "| PyTorch has parameters MindSpore lacks |",
+        ],
+    }
+    zh = render_overview(specs, lang="zh_CN", env=env)
+    assert "\n| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | 类型或用法不同 |\n" in zh
+    toctree = zh[zh.index("```{toctree}") :].splitlines()
+    assert toctree == [
+        "```{toctree}",
+        ":hidden:",
+        "",
+        "torch.abs",
+        "torch.amax",
+        "torch.linalg.amax",
+        "torch.optim.Rprop",
+        "```",
+    ]
 
 
 def test_output_and_versions_are_shown_beneath_the_code() -> None:
