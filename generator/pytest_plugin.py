@@ -1,6 +1,11 @@
 """Spec examples as pytest items (registered through the ``pytest11`` entry point).
 
-``pytest mappings/`` collects every ``mappings/*.yaml`` spec: one item per
+Installing apimap makes the plugin available to every pytest run, so it
+collects only in a project that asks for it with the ini option
+``apimap_mappings`` (this repository sets ``apimap_mappings = "mappings"`` in
+``[tool.pytest.ini_options]``); elsewhere it collects nothing.
+
+``pytest mappings/`` then collects every spec of that folder: one item per
 example and framework, ``<spec>::<target>::<example>[torch]`` and
 ``[mindspore]``, and a ``[compare]`` item for the values both must agree on
 (or, where the page claims a difference, must not). A failure shows the
@@ -18,8 +23,9 @@ import pytest
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
 from generator.run import DEFAULT_TIMEOUT, Cache, Outcome, WorkerPool, compare, requests_of, run_request
-from generator.validate import SpecFile, load_spec
+from generator.validate import SpecFile, is_spec, load_spec
 
+MAPPINGS_INI = "apimap_mappings"
 _POOL = pytest.StashKey["WorkerPool"]()
 _OUTCOMES = pytest.StashKey["dict[tuple[str, str, str, str], Outcome]"]()
 
@@ -37,6 +43,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--apimap-cache-dir", default=".apimap-cache", help="where results are cached (default .apimap-cache)"
     )
+    parser.addini(
+        MAPPINGS_INI,
+        "the folder of apimap specs, relative to the rootdir; without it the plugin collects nothing",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,14 +64,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect ``mappings/torch.*.yaml`` spec files."""
-    if (
-        file_path.suffix in (".yaml", ".yml")
-        and file_path.parent.name == "mappings"
-        and file_path.name != "allowlist.yaml"
-    ):
+    """Collect the spec files of the project's mappings folder, when it names one."""
+    folder = mappings_folder(parent.config)
+    if folder is not None and is_spec(file_path, mappings=folder):
         return SpecCollector.from_parent(parent, path=file_path)
     return None
+
+
+def mappings_folder(config: pytest.Config) -> Path | None:
+    """The folder the project's ``apimap_mappings`` ini option names, or None when it opts out."""
+    value = str(config.getini(MAPPINGS_INI)).strip()
+    return config.rootpath / value if value else None
 
 
 class SpecCollector(pytest.File):
