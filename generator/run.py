@@ -36,6 +36,10 @@ from generator.validate import Corpus, SpecFile
 
 CACHE_FORMAT = 1
 DEFAULT_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 600.0
+"""Seconds a worker may take to import its framework, counted apart from any snippet's timeout."""
+READY = "ready"
+"""What a worker sends once its framework is imported; the snippet clock starts after it."""
 _HEADER = struct.Struct("!I")
 _TOLERANCES = {  # (rtol, atol) by the coarser of the two dtypes
     "float16": (1e-3, 1e-3),
@@ -113,11 +117,19 @@ def _send(stream: Any, message: object) -> None:
 
 
 def _receive(stream: Any) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError
-    (size,) = _HEADER.unpack(header)
-    return pickle.loads(stream.read(size))
+    (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
+    return pickle.loads(_read_exactly(stream, size))
+
+
+def _read_exactly(stream: Any, size: int) -> bytes:
+    """``size`` bytes from a buffered or raw stream; EOFError when it ends first."""
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
 
 
 def _worker(framework: str) -> None:
@@ -130,6 +142,7 @@ def _worker(framework: str) -> None:
         importlib.import_module(name)
     state = _Sandbox()
     sys.addaudithook(state.audit)
+    _send(channel, READY)
     while True:
         try:
             request: Request = _receive(requests)
@@ -234,8 +247,9 @@ def _to_numpy(value: Any) -> Any:
 class WorkerPool:
     """One reusable worker process per framework; use it as a context manager."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, startup_timeout: float = STARTUP_TIMEOUT) -> None:
         self.timeout = timeout
+        self.startup_timeout = startup_timeout
         self.started = 0
         self._workers: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -252,8 +266,17 @@ class WorkerPool:
         self._workers.clear()
 
     def run(self, request: Request) -> Outcome:
-        """Run one snippet; a hang or a crash fails this snippet only."""
-        worker = self._worker(request.framework)
+        """Run one snippet; a hang or a crash fails this snippet only.
+
+        The timeout counts from the moment the request is sent to a worker that
+        has said it is ready, so a worker's start-up never eats into it.
+        """
+        worker = self._workers.get(request.framework)
+        if worker is None or worker.poll() is not None:
+            started = self._start(request.framework)
+            if isinstance(started, Outcome):
+                return started
+            worker = started
         assert worker.stdin is not None and worker.stdout is not None
         start = time.perf_counter()
         try:
@@ -271,24 +294,41 @@ class WorkerPool:
             return self._died(request.framework, worker)
         return Outcome(outcome.stdout, outcome.values, outcome.error, time.perf_counter() - start, line=outcome.line)
 
-    def _worker(self, framework: str) -> subprocess.Popen[bytes]:
-        worker = self._workers.get(framework)
-        if worker is None or worker.poll() is not None:
-            # GLOG_v=3 keeps MindSpore's C++ logging to errors
-            env = {**os.environ, "GLOG_v": os.environ.get("GLOG_v", "3"), "PYTHONHASHSEED": "0"}  # noqa: SIM112
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "generator.run", framework],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=env,
+    def _start(self, framework: str) -> subprocess.Popen[bytes] | Outcome:
+        """A new worker that has said it is ready, or the outcome saying why it is not."""
+        # GLOG_v=3 keeps MindSpore's C++ logging to errors
+        env = {**os.environ, "GLOG_v": os.environ.get("GLOG_v", "3"), "PYTHONHASHSEED": "0"}  # noqa: SIM112
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "generator.run", framework],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            bufsize=0,
+        )
+        self.started += 1
+        assert worker.stdout is not None
+        ready, _, _ = select.select([worker.stdout], [], [], self.startup_timeout)
+        if not ready:
+            _stop(worker)
+            return Outcome(
+                "", error=f"the {framework} worker did not start within {self.startup_timeout:g} s; it was stopped"
             )
-            self._workers[framework] = worker
-            self.started += 1
+        try:
+            message = _receive(worker.stdout)
+        except EOFError:
+            code = worker.wait()
+            _stop(worker)
+            return Outcome("", error=f"the {framework} worker failed to start (exit code {code})")
+        if message != READY:
+            _stop(worker)
+            return Outcome("", error=f"the {framework} worker started with {message!r} instead of {READY!r}")
+        self._workers[framework] = worker
         return worker
 
     def _died(self, framework: str, worker: subprocess.Popen[bytes]) -> Outcome:
         code = worker.wait()
+        _stop(worker)
         del self._workers[framework]
         return Outcome("", error=f"the {framework} worker died (exit code {code}) while running this example")
 

@@ -70,21 +70,37 @@ def test_a_first_optimizer_step_runs_inside_the_sandbox() -> None:
     np.testing.assert_allclose(outcome.values["p"], [0.999, 0.999])
 
 
+def test_start_up_does_not_count_against_a_short_timeout() -> None:
+    # importing torch takes seconds; the one-second clock starts when the worker says it is ready
+    with WorkerPool(timeout=1) as pool:
+        outcome = pool.run(_request("print('fast')\n"))
+    assert outcome.error is None and outcome.stdout == "fast\n"
+    assert pool.started == 1
+
+
 def test_a_hung_example_is_killed_and_the_worker_replaced() -> None:
-    with WorkerPool(timeout=3) as pool:
-        hung = pool.run(_request("while True:\n    pass\n"))
+    with WorkerPool(timeout=1) as pool:
+        hung = pool.run(_request("import time\ntime.sleep(1000)\n"))
+        blocked = pool.run(_request("import os\nos.read(os.pipe()[0], 1)\n"))
         after = pool.run(_request("print('next')\n"))
-    assert hung.error == "timed out after 3 s; the torch worker was replaced"
+    assert hung.error == "timed out after 1 s; the torch worker was replaced"
+    assert blocked.error == hung.error
     assert after.stdout == "next\n"
-    assert pool.started == 2
+    assert pool.started == 3
 
 
 def test_a_dying_worker_fails_only_its_example() -> None:
-    with WorkerPool(timeout=20) as pool:
+    with WorkerPool(timeout=1) as pool:
         died = pool.run(_request("import os\nos._exit(3)\n"))
         after = pool.run(_request("print('next')\n"))
     assert died.error == "the torch worker died (exit code 3) while running this example"
     assert after.error is None and after.stdout == "next\n"
+
+
+def test_a_worker_that_does_not_start_in_time_is_a_clear_error() -> None:
+    with WorkerPool(timeout=1, startup_timeout=0.01) as pool:
+        outcome = pool.run(_request("print('never')\n"))
+    assert outcome.error == "the torch worker did not start within 0.01 s; it was stopped"
 
 
 def test_cache_hit_runs_nothing_and_refresh_runs_again(tmp_path: Path) -> None:
