@@ -119,7 +119,6 @@ class _ExampleItem(pytest.Item):
                 requests_of(self.spec, t, e)[side],
                 pool=self.config.stash[_POOL],
                 cache=Cache(cache_dir),
-                spec_text=self.spec.doc.text.encode("utf-8"),
                 refresh=self.config.getoption("apimap_refresh"),
             )
         return known[key]

@@ -4,8 +4,9 @@ A worker (``python -m generator.run torch``) imports its framework once and
 then runs snippet after snippet, each in a fresh namespace, with seeded random
 generators, inside a temporary folder it may not write outside of. The pool
 keeps one worker per framework, replaces a worker that hangs or dies, and
-caches every successful result under a key that covers the code, the spec and
-the installed versions, so a re-run with nothing changed starts no worker.
+caches every successful result under a key that covers the code, its place in
+the spec and the installed versions (not the spec's path), so a re-run with
+nothing changed starts no worker, whichever way the spec was named.
 """
 
 from __future__ import annotations
@@ -351,19 +352,24 @@ class Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def key(self, request: Request, spec_text: bytes) -> str:
-        """The cache key: code, place, names, the whole spec and every version involved."""
+    @staticmethod
+    def key(request: Request) -> str:
+        """The cache key: what decides a snippet's outcome, and nothing else.
+
+        The code, its first line in the spec (line numbers of warnings and
+        tracebacks), the names to send back and every version involved; not the
+        spec's path, which differs between a relative and an absolute run, nor
+        the rest of the spec, whose prose does not change what the code does.
+        """
         parts = [
             str(CACHE_FORMAT),
             request.framework,
             _version(request.framework),
             np.__version__,
             sys.version,
-            request.filename,
             str(request.first_line),
             ",".join(request.names),
             request.code,
-            hashlib.sha256(spec_text).hexdigest(),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -411,9 +417,9 @@ def requests_of(file: SpecFile, target: int, example: int) -> dict[Framework, Re
     }
 
 
-def run_request(request: Request, *, pool: WorkerPool, cache: Cache | None, spec_text: bytes, refresh: bool) -> Outcome:
+def run_request(request: Request, *, pool: WorkerPool, cache: Cache | None, refresh: bool) -> Outcome:
     """One snippet's outcome, from the cache unless ``refresh`` or a miss."""
-    key = cache.key(request, spec_text) if cache else ""
+    key = cache.key(request) if cache else ""
     if cache and not refresh:
         hit = cache.get(key)
         if hit is not None:
@@ -491,12 +497,10 @@ def run_corpus(
     cache = Cache(cache_dir) if cache_dir else None
     todo = list(examples_of(corpus))
     results: dict[ExampleKey, ExampleResult] = {}
-    texts: dict[Path, bytes] = {}
     with WorkerPool(timeout=timeout) as pool:
         for done, (file, t, e) in enumerate(todo, 1):
-            spec_text = texts.setdefault(file.path, file.doc.text.encode("utf-8"))
             outcomes = {
-                side: run_request(request, pool=pool, cache=cache, spec_text=spec_text, refresh=refresh)
+                side: run_request(request, pool=pool, cache=cache, refresh=refresh)
                 for side, request in requests_of(file, t, e).items()
             }
             example = file.spec.targets[t].examples[e]

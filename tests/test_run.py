@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -107,21 +108,41 @@ def test_cache_hit_runs_nothing_and_refresh_runs_again(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     request = _request("print('hello')\n")
     with WorkerPool() as pool:
-        first = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=False)
+        first = run_request(request, pool=pool, cache=cache, refresh=False)
         assert pool.started == 1 and not first.cached
     with WorkerPool() as pool:
-        again = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=False)
+        again = run_request(request, pool=pool, cache=cache, refresh=False)
         assert again.cached and again.stdout == "hello\n"
         assert pool.started == 0
-        changed = run_request(request, pool=pool, cache=cache, spec_text=b"spec v2", refresh=False)
+        changed = run_request(replace(request, code="print('hello')\n\n"), pool=pool, cache=cache, refresh=False)
         assert not changed.cached and pool.started == 1
-        fresh = run_request(request, pool=pool, cache=cache, spec_text=b"spec", refresh=True)
+        fresh = run_request(request, pool=pool, cache=cache, refresh=True)
         assert not fresh.cached
+
+
+def test_the_cache_key_names_content_and_position_not_the_path() -> None:
+    relative = _request("print(1)\n")
+    absolute = replace(relative, filename=str(Path(relative.filename).absolute()))
+    assert Cache.key(relative) == Cache.key(absolute)
+    assert Cache.key(relative) != Cache.key(replace(relative, first_line=31))
+    assert Cache.key(relative) != Cache.key(replace(relative, names=("x",)))
+    assert Cache.key(relative) != Cache.key(replace(relative, framework="mindspore"))
+
+
+def test_a_relative_and_an_absolute_run_share_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(DATA)
+    cache = tmp_path / "cache"
+    run_corpus(load_corpus([Path("specs/torch.amax.yaml")]), cache_dir=cache)
+    entries = sorted(cache.iterdir())
+    assert len(entries) == 2
+    results = run_corpus(load_corpus([DATA / "specs" / "torch.amax.yaml"]), cache_dir=cache)
+    assert sorted(cache.iterdir()) == entries
+    assert all(o.cached for result in results.values() for o in result.outcomes.values())
 
 
 def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
-    key = cache.key(_request("print(1)\n"), b"spec")
+    key = cache.key(_request("print(1)\n"))
     cache.put(key, Outcome("1\n"))
     (tmp_path / f"{key}.pickle").write_bytes(b"\x80\x04garbage")
     assert cache.get(key) is None
