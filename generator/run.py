@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import importlib
 import io
+import json
 import os
 import pickle
 import select
@@ -35,7 +36,7 @@ import numpy as np
 from generator.model import FRAMEWORKS, Compare, Example, Framework
 from generator.validate import Corpus, SpecFile
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DEFAULT_TIMEOUT = 60.0
 STARTUP_TIMEOUT = 600.0
 """Seconds a worker may take to import its framework, counted apart from any snippet's timeout."""
@@ -109,6 +110,11 @@ def _version(dist: str) -> str:
 
 
 # ---------------------------------------------------------------- the worker
+
+
+# The pool and its workers talk in length-prefixed pickles. Both ends are this
+# module in processes the pool started itself, over pipes nobody else holds, so
+# nothing foreign is ever unpickled; what outlives a process (the cache) is JSON.
 
 
 def _send(stream: Any, message: object) -> None:
@@ -347,7 +353,13 @@ def _stop(worker: subprocess.Popen[bytes]) -> None:
 
 
 class Cache:
-    """Successful outcomes on disk, one file per key, written atomically."""
+    """Successful outcomes on disk as JSON, one file per key, written atomically.
+
+    An entry is data: printed text, and each value as its dtype, shape and
+    elements. Reading one never runs code, so a cache restored from elsewhere
+    (a CI cache, a shared folder) is safe to use; an entry that is corrupt,
+    of another format or filed under another key is a miss.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -373,29 +385,83 @@ class Cache:
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def get(self, key: str) -> Outcome | None:
-        """The stored outcome, or None when missing or unreadable."""
-        try:
-            with (self.folder / f"{key}.pickle").open("rb") as handle:
-                outcome = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-            return None
-        if not isinstance(outcome, Outcome):
-            return None
-        return Outcome(outcome.stdout, outcome.values, outcome.error, outcome.duration, cached=True)
+    def path(self, key: str) -> Path:
+        """The file of one entry."""
+        return self.folder / f"{key}.json"
 
-    def put(self, key: str, outcome: Outcome) -> None:
-        """Store an outcome; a concurrent or interrupted write never leaves half a file."""
+    def get(self, key: str) -> Outcome | None:
+        """The stored outcome, or None when missing, unreadable or not one of ours."""
+        try:
+            entry = json.loads(self.path(key).read_bytes())
+            if entry["format"] != CACHE_FORMAT or entry["key"] != key:
+                return None
+            stdout, duration = entry["stdout"], entry["duration"]
+            if not isinstance(stdout, str) or not isinstance(duration, int | float):
+                return None
+            values = {name: decode_value(value) for name, value in dict(entry["values"]).items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        return Outcome(stdout, values, duration=float(duration), cached=True)
+
+    def put(self, key: str, outcome: Outcome) -> bool:
+        """Store an outcome; False when a value has no JSON form (the outcome is then not cached).
+
+        A concurrent or interrupted write never leaves half a file.
+        """
+        try:
+            values = {name: encode_value(value) for name, value in outcome.values.items()}
+        except TypeError:
+            return False
+        entry = {"format": CACHE_FORMAT, "key": key, "stdout": outcome.stdout, "duration": outcome.duration}
+        data = json.dumps({**entry, "values": values}).encode("ascii")
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pickle")
+                handle.write(data)
+            os.replace(tmp, self.path(key))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        return True
+
+
+_STORED_KINDS = "biufcU"
+"""dtype kinds a cache entry holds: bool, integers, floats, complex numbers and text."""
+
+
+def encode_value(value: Any) -> dict[str, Any]:
+    """A compared value as JSON data: dtype, shape and elements (a list of values stays a list).
+
+    NumPy has no bfloat16; an array of MindSpore's bfloat16 is stored as the
+    float32 array it converts to exactly, with ``"from": "bfloat16"``.
+    """
+    if isinstance(value, list):
+        return {"list": [encode_value(v) for v in value]}
+    array = np.asarray(value)
+    note: dict[str, str] = {}
+    if array.dtype.name == "bfloat16":
+        array, note = array.astype(np.float32), {"from": "bfloat16"}
+    if array.dtype.kind not in _STORED_KINDS:
+        raise TypeError(f"values of dtype {array.dtype} are not stored")
+    flat = array.ravel().tolist()
+    data = [[z.real, z.imag] for z in flat] if array.dtype.kind == "c" else flat
+    return {"dtype": array.dtype.str, "shape": list(array.shape), "data": data, **note}
+
+
+def decode_value(data: Any) -> Any:
+    """The value `encode_value` stored; ValueError, TypeError or KeyError when it is not such data."""
+    if "list" in data:
+        return [decode_value(v) for v in data["list"]]
+    dtype = np.dtype(data["dtype"])
+    if dtype.kind not in _STORED_KINDS:
+        raise ValueError(f"dtype {dtype} is not stored")
+    shape = tuple(int(n) for n in data["shape"])
+    elements = data["data"]
+    if dtype.kind == "c":
+        elements = [complex(re, im) for re, im in elements]
+    return np.array(elements, dtype=dtype).reshape(shape)
 
 
 # ---------------------------------------------------------------- running a corpus

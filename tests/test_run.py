@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -140,13 +144,71 @@ def test_a_relative_and_an_absolute_run_share_the_cache(tmp_path: Path, monkeypa
     assert all(o.cached for result in results.values() for o in result.outcomes.values())
 
 
-def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
+def test_a_corrupt_or_foreign_cache_entry_is_a_miss(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     key = cache.key(_request("print(1)\n"))
-    cache.put(key, Outcome("1\n"))
-    (tmp_path / f"{key}.pickle").write_bytes(b"\x80\x04garbage")
-    assert cache.get(key) is None
+    other = cache.key(_request("print(2)\n"))
+    assert cache.put(key, Outcome("1\n"))
+    assert cache.get(key) == Outcome("1\n", cached=True)
+    shutil.copy(cache.path(key), cache.path(other))
+    assert cache.get(other) is None
+    for garbage in (b"\x80\x04garbage", b"{}", b"[1, 2]", b'{"format": 2, "key": "%s"}' % key.encode()):
+        cache.path(key).write_bytes(garbage)
+        assert cache.get(key) is None
     assert list(tmp_path.glob(".*.tmp")) == []
+
+
+class _Trap:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_pickle_in_the_cache_is_never_unpickled(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    key = cache.key(_request("print(1)\n"))
+    marker = tmp_path / "unpickled"
+    cache.folder.mkdir()
+    payload = pickle.dumps(_Trap(marker))
+    cache.path(key).write_bytes(payload)
+    (cache.folder / f"{key}.pickle").write_bytes(payload)
+    assert cache.get(key) is None
+    assert not marker.exists()
+    pickle.loads(payload)  # the trap is real: loading it would have made the folder
+    assert marker.is_dir()
+
+
+def test_cached_values_are_json_data_and_come_back_equal(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    values = {
+        "f": np.float32([[1.5, np.nan], [np.inf, -0.1]]),
+        "d": np.float64(0.1),
+        "h": np.float16([1e-3]),
+        "c": np.complex64([1 + 2j, -0.5j]),
+        "b": np.bool_([True, False]),
+        "i": np.int64([2**62, -3]),
+        "u": np.uint8([255]),
+        "s": np.str_("text"),
+        "l": [np.int32([1]), np.float32([2.0, 3.0])],
+    }
+    assert cache.put("k", Outcome("out\n", values))
+    entry = json.loads(cache.path("k").read_text(encoding="ascii"))
+    assert entry["values"]["c"] == {"dtype": "<c8", "shape": [2], "data": [[1.0, 2.0], [-0.0, -0.5]]}
+    hit = cache.get("k")
+    assert hit is not None and hit.cached and hit.stdout == "out\n"
+    assert set(hit.values) == set(values)
+    for name, value in values.items():
+        for got, want in zip(*(v if isinstance(v, list) else [v] for v in (hit.values[name], value)), strict=True):
+            assert got.dtype == want.dtype and got.shape == np.shape(want)
+            np.testing.assert_array_equal(got, want)
+
+
+def test_a_value_without_a_json_form_is_not_cached(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert not cache.put("k", Outcome("", {"t": np.datetime64("2024-01-01")}))
+    assert not cache.path("k").exists()
 
 
 def _example(*claims: Compare) -> Example:
