@@ -23,13 +23,14 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -118,9 +119,13 @@ def _version(dist: str) -> str:
 
 
 def _send(stream: Any, message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    stream.write(_frame(message))
     stream.flush()
+
+
+def _frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
 
 
 def _receive(stream: Any) -> Any:
@@ -155,7 +160,16 @@ def _worker(framework: str) -> None:
             request: Request = _receive(requests)
         except EOFError:
             return
-        _send(channel, _execute(request, module, state))
+        try:
+            reply = _frame(_execute(request, module, state))
+        except Exception as exc:  # a fault of the worker's own code, outside the snippet
+            reply = _frame(Outcome("", error=f"the {framework} worker failed after the snippet ran: {_one_line(exc)}"))
+        channel.write(reply)
+        channel.flush()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 # Modules a framework imports on first use that write caches outside the example's
@@ -226,7 +240,11 @@ def _execute(request: Request, module: Any, sandbox: _Sandbox) -> Outcome:
     for name in request.names:
         if name not in namespace:
             return Outcome(out.getvalue(), error=f"NameError: the snippet does not define {name!r}", duration=duration)
-        values[name] = _to_numpy(namespace[name])
+        try:
+            values[name] = _to_numpy(namespace[name])
+        except Exception as exc:
+            error = f"the value of {name!r} cannot be sent back for comparison: {_one_line(exc)}"
+            return Outcome(out.getvalue(), error=error, duration=duration)
     return Outcome(out.getvalue(), values, duration=duration)
 
 
@@ -239,16 +257,36 @@ def _snippet_traceback(exc: BaseException, filename: str) -> str:
 
 
 def _to_numpy(value: Any) -> Any:
-    if hasattr(value, "detach"):  # torch.Tensor
-        return value.detach().cpu().numpy()
-    if hasattr(value, "asnumpy"):  # mindspore.Tensor and Parameter
-        return value.asnumpy()
+    """A compared value as a plain NumPy array (or a list of them), which the pool can load without a framework.
+
+    NumPy has no bfloat16: torch refuses to convert one and MindSpore returns an
+    array of its own dtype, so both become the float32 array they convert to exactly.
+    """
     if isinstance(value, tuple | list) and value and any(hasattr(v, "detach") or hasattr(v, "asnumpy") for v in value):
         return [_to_numpy(v) for v in value]
-    return np.asarray(value)
+    if hasattr(value, "detach"):  # torch.Tensor
+        tensor = value.detach().cpu()
+        array = (tensor.float() if str(tensor.dtype) == "torch.bfloat16" else tensor).numpy()
+    elif hasattr(value, "asnumpy"):  # mindspore.Tensor and Parameter
+        array = value.asnumpy()
+    else:
+        array = np.asarray(value)
+    if array.dtype.name == "bfloat16":
+        array = array.astype(np.float32)
+    if array.dtype.kind not in _STORED_KINDS or array.dtype.isbuiltin == 2:
+        raise TypeError(f"a {type(value).__name__} is not an array of numbers, booleans or text")
+    return array
 
 
 # ---------------------------------------------------------------- the pool
+
+
+@dataclass
+class _Worker:
+    """A worker process and the tail of what it wrote to stderr."""
+
+    process: subprocess.Popen[bytes]
+    stderr: _Tail
 
 
 class WorkerPool:
@@ -258,7 +296,7 @@ class WorkerPool:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
         self.started = 0
-        self._workers: dict[str, subprocess.Popen[bytes]] = {}
+        self._workers: dict[str, _Worker] = {}
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -279,74 +317,110 @@ class WorkerPool:
         has said it is ready, so a worker's start-up never eats into it.
         """
         worker = self._workers.get(request.framework)
-        if worker is None or worker.poll() is not None:
+        if worker is None or worker.process.poll() is not None:
             started = self._start(request.framework)
             if isinstance(started, Outcome):
                 return started
-            worker = started
-        assert worker.stdin is not None and worker.stdout is not None
+            worker = self._workers[request.framework] = started
+        process = worker.process
+        assert process.stdin is not None and process.stdout is not None
+        worker.stderr.clear()
         start = time.perf_counter()
         try:
-            _send(worker.stdin, request)
+            _send(process.stdin, request)
         except BrokenPipeError:
             return self._died(request.framework, worker)
-        ready, _, _ = select.select([worker.stdout], [], [], self.timeout)
+        ready, _, _ = select.select([process.stdout], [], [], self.timeout)
         if not ready:
             _stop(worker)
             del self._workers[request.framework]
             return Outcome("", error=f"timed out after {self.timeout:g} s; the {request.framework} worker was replaced")
         try:
-            outcome: Outcome = _receive(worker.stdout)
+            outcome: Outcome = _receive(process.stdout)
         except EOFError:
             return self._died(request.framework, worker)
         return Outcome(outcome.stdout, outcome.values, outcome.error, time.perf_counter() - start, line=outcome.line)
 
-    def _start(self, framework: str) -> subprocess.Popen[bytes] | Outcome:
+    def _start(self, framework: str) -> _Worker | Outcome:
         """A new worker that has said it is ready, or the outcome saying why it is not."""
         # GLOG_v=3 keeps MindSpore's C++ logging to errors
         env = {**os.environ, "GLOG_v": os.environ.get("GLOG_v", "3"), "PYTHONHASHSEED": "0"}  # noqa: SIM112
-        worker = subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "generator.run", framework],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env=env,
             bufsize=0,
         )
+        assert process.stdout is not None and process.stderr is not None
+        worker = _Worker(process, _Tail(process.stderr))
         self.started += 1
-        assert worker.stdout is not None
-        ready, _, _ = select.select([worker.stdout], [], [], self.startup_timeout)
+        ready, _, _ = select.select([process.stdout], [], [], self.startup_timeout)
         if not ready:
             _stop(worker)
             return Outcome(
                 "", error=f"the {framework} worker did not start within {self.startup_timeout:g} s; it was stopped"
             )
         try:
-            message = _receive(worker.stdout)
+            message = _receive(process.stdout)
         except EOFError:
-            code = worker.wait()
+            code = process.wait()
             _stop(worker)
-            return Outcome("", error=f"the {framework} worker failed to start (exit code {code})")
+            return Outcome("", error=f"the {framework} worker failed to start (exit code {code}){worker.stderr.last()}")
         if message != READY:
             _stop(worker)
             return Outcome("", error=f"the {framework} worker started with {message!r} instead of {READY!r}")
-        self._workers[framework] = worker
         return worker
 
-    def _died(self, framework: str, worker: subprocess.Popen[bytes]) -> Outcome:
-        code = worker.wait()
+    def _died(self, framework: str, worker: _Worker) -> Outcome:
+        code = worker.process.wait()
         _stop(worker)
         del self._workers[framework]
-        return Outcome("", error=f"the {framework} worker died (exit code {code}) while running this example")
+        last = worker.stderr.last()
+        return Outcome("", error=f"the {framework} worker died (exit code {code}) while running this example{last}")
 
 
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.kill()
-    worker.wait()
-    for stream in (worker.stdin, worker.stdout):
+def _stop(worker: _Worker) -> None:
+    process = worker.process
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    worker.stderr.join()
+    for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             stream.close()
+
+
+class _Tail:
+    """The last few KiB a worker wrote to stderr, read as they come so that the pipe never fills."""
+
+    def __init__(self, stream: IO[bytes], *, keep: int = 8192) -> None:
+        self._data = bytearray()
+        self._keep = keep
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := stream.read(65536):
+                self._data += chunk
+                del self._data[: -self._keep]
+
+    def clear(self) -> None:
+        """Forget what was written so far: what follows belongs to the next snippet."""
+        self._data.clear()
+
+    def join(self) -> None:
+        """Wait (briefly) until the worker's end of the pipe is closed and everything is read."""
+        self._thread.join(timeout=2)
+
+    def last(self, lines: int = 5) -> str:
+        """The last lines written, as a clause to append to an error; empty when there are none."""
+        self.join()
+        text = bytes(self._data).decode("utf-8", "backslashreplace")
+        shown = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+        return f"; its last words on stderr: {' | '.join(shown)}" if shown else ""
 
 
 # ---------------------------------------------------------------- the cache

@@ -98,8 +98,43 @@ def test_a_dying_worker_fails_only_its_example() -> None:
     with WorkerPool(timeout=1) as pool:
         died = pool.run(_request("import os\nos._exit(3)\n"))
         after = pool.run(_request("print('next')\n"))
-    assert died.error == "the torch worker died (exit code 3) while running this example"
+    assert died.error is not None
+    assert died.error.startswith("the torch worker died (exit code 3) while running this example")
     assert after.error is None and after.stdout == "next\n"
+
+
+def test_a_dying_worker_reports_its_last_words_on_stderr() -> None:
+    code = "import os, sys\nprint('about to go', file=sys.stderr)\nos.write(2, b'gone\\n')\nos._exit(3)\n"
+    with WorkerPool(timeout=20) as pool:
+        died = pool.run(_request(code))
+    assert died.error == (
+        "the torch worker died (exit code 3) while running this example; its last words on stderr: about to go | gone"
+    )
+
+
+def test_a_bfloat16_value_comes_back_as_exact_float32(pool: WorkerPool) -> None:
+    torch = pool.run(_request("import torch\nx = torch.tensor([1.5, -2.0], dtype=torch.bfloat16)\n", names=("x",)))
+    ms = pool.run(
+        _request("import mindspore\nx = mindspore.tensor([1.5, -2.0], mindspore.bfloat16)\n", "mindspore", ("x",))
+    )
+    assert torch.error is None and ms.error is None
+    for outcome in (torch, ms):
+        assert outcome.values["x"].dtype == np.float32
+        np.testing.assert_array_equal(outcome.values["x"], [1.5, -2.0])
+    assert compare(_example(Compare(name="x")), torch.values, ms.values) == []
+
+
+def test_a_value_that_cannot_be_sent_back_fails_its_example_not_the_worker(pool: WorkerPool) -> None:
+    started = pool.started
+    outcome = pool.run(_request("f = lambda: 1\ng = (i for i in range(3))\n", names=("f",)))
+    assert outcome.error == (
+        "the value of 'f' cannot be sent back for comparison: TypeError: a function is not an array of numbers, "
+        "booleans or text"
+    )
+    generator = pool.run(_request("g = (i for i in range(3))\n", names=("g",)))
+    assert generator.error is not None and "a generator is not an array" in generator.error
+    assert pool.run(_request("print('still here')\n")).stdout == "still here\n"
+    assert pool.started == started
 
 
 def test_a_worker_that_does_not_start_in_time_is_a_clear_error() -> None:
