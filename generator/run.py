@@ -19,6 +19,7 @@ import json
 import os
 import pickle
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -144,8 +145,12 @@ def _read_exactly(stream: Any, size: int) -> bytes:
     return data
 
 
-def _worker(framework: str) -> None:
-    """The worker's loop: requests on stdin, replies on a private copy of stdout."""
+def _worker(framework: str, folder: str) -> None:
+    """The worker's loop: requests on stdin, replies on a private copy of stdout.
+
+    Each snippet runs in a fresh folder inside ``folder``, which the pool made
+    for this worker and removes when it stops or kills it.
+    """
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # C-level prints of the frameworks must not reach the channel
     requests = sys.stdin.buffer
@@ -161,7 +166,7 @@ def _worker(framework: str) -> None:
         except EOFError:
             return
         try:
-            reply = _frame(_execute(request, module, state))
+            reply = _frame(_execute(request, module, state, folder))
         except Exception as exc:  # a fault of the worker's own code, outside the snippet
             reply = _frame(Outcome("", error=f"the {framework} worker failed after the snippet ran: {_one_line(exc)}"))
         channel.write(reply)
@@ -208,7 +213,7 @@ class _Sandbox:
         raise PermissionError(f"examples may write only inside their temporary folder, not to {resolved}")
 
 
-def _execute(request: Request, module: Any, sandbox: _Sandbox) -> Outcome:
+def _execute(request: Request, module: Any, sandbox: _Sandbox, parent: str) -> Outcome:
     import random
 
     random.seed(0)
@@ -220,7 +225,7 @@ def _execute(request: Request, module: Any, sandbox: _Sandbox) -> Outcome:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     out = io.StringIO()
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="apimap-example-") as folder:
+    with tempfile.TemporaryDirectory(prefix="apimap-example-", dir=parent) as folder:
         previous = os.getcwd()
         os.chdir(folder)
         sandbox.root = os.path.realpath(folder)
@@ -283,10 +288,11 @@ def _to_numpy(value: Any) -> Any:
 
 @dataclass
 class _Worker:
-    """A worker process and the tail of what it wrote to stderr."""
+    """A worker process, the tail of what it wrote to stderr, and the folder its snippets run in."""
 
     process: subprocess.Popen[bytes]
     stderr: _Tail
+    folder: Path
 
 
 class WorkerPool:
@@ -345,8 +351,11 @@ class WorkerPool:
         """A new worker that has said it is ready, or the outcome saying why it is not."""
         # GLOG_v=3 keeps MindSpore's C++ logging to errors
         env = {**os.environ, "GLOG_v": os.environ.get("GLOG_v", "3"), "PYTHONHASHSEED": "0"}  # noqa: SIM112
+        if not self.started:
+            remove_stale_folders()
+        folder = Path(tempfile.mkdtemp(prefix=f"{WORKER_FOLDER_PREFIX}{os.getpid()}-"))
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator.run", framework],
+            [sys.executable, "-m", "generator.run", framework, str(folder)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -354,7 +363,7 @@ class WorkerPool:
             bufsize=0,
         )
         assert process.stdout is not None and process.stderr is not None
-        worker = _Worker(process, _Tail(process.stderr))
+        worker = _Worker(process, _Tail(process.stderr), folder)
         self.started += 1
         ready, _, _ = select.select([process.stdout], [], [], self.startup_timeout)
         if not ready:
@@ -390,6 +399,30 @@ def _stop(worker: _Worker) -> None:
     for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             stream.close()
+    shutil.rmtree(worker.folder, ignore_errors=True)
+
+
+WORKER_FOLDER_PREFIX = "apimap-worker-"
+"""Start of the name of a worker's temporary folder, followed by the pool's process id."""
+
+
+def remove_stale_folders() -> None:
+    """Remove the worker folders of pools whose process is gone (killed before it could clean up)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{WORKER_FOLDER_PREFIX}*-*"):
+        pid = path.name.removeprefix(WORKER_FOLDER_PREFIX).split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and path.lstat().st_uid == os.getuid() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Tail:
@@ -658,4 +691,4 @@ if __name__ == "__main__":
     # through the imported module, so what the worker pickles names generator.run, not __main__
     from generator import run
 
-    run._worker(sys.argv[1])
+    run._worker(sys.argv[1], sys.argv[2])

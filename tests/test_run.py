@@ -6,6 +6,9 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +17,16 @@ import numpy as np
 import pytest
 
 from generator.model import Compare, Example, Text
-from generator.run import Cache, Outcome, Request, WorkerPool, compare, run_corpus, run_request
+from generator.run import (
+    Cache,
+    Outcome,
+    Request,
+    WorkerPool,
+    compare,
+    remove_stale_folders,
+    run_corpus,
+    run_request,
+)
 from generator.validate import load_corpus
 
 from .conftest import DATA
@@ -135,6 +147,34 @@ def test_a_value_that_cannot_be_sent_back_fails_its_example_not_the_worker(pool:
     assert generator.error is not None and "a generator is not an array" in generator.error
     assert pool.run(_request("print('still here')\n")).stdout == "still here\n"
     assert pool.started == started
+
+
+def test_stopped_killed_and_dead_workers_leave_no_folders() -> None:
+    with WorkerPool(timeout=1) as pool:
+        first = Path(pool.run(_request("import os\nprint(os.getcwd())\n")).stdout.strip()).parent
+        assert first.is_dir() and first.name.startswith(f"apimap-worker-{os.getpid()}-")
+        assert pool.run(_request("import time\ntime.sleep(1000)\n")).error is not None
+        assert not first.exists()
+        died = pool.run(_request("import os, sys\nprint(os.getcwd(), file=sys.stderr)\nos._exit(3)\n"))
+        assert died.error is not None
+        second = Path(died.error.rsplit(": ", 1)[1]).parent
+        assert second.name.startswith("apimap-worker-") and not second.exists()
+        third = Path(pool.run(_request("import os\nprint(os.getcwd())\n")).stdout.strip()).parent
+        assert third.is_dir()
+    assert not third.exists()
+
+
+def test_folders_of_a_pool_that_was_killed_are_removed_by_the_next(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = Path(tempfile.gettempdir()) / f"apimap-worker-{gone.stdout.strip()}-abc"
+    (stale / "apimap-example-x").mkdir(parents=True)
+    mine = Path(tempfile.mkdtemp(prefix=f"apimap-worker-{os.getpid()}-"))
+    try:
+        remove_stale_folders()
+        assert not stale.exists()
+        assert mine.is_dir()
+    finally:
+        shutil.rmtree(mine)
 
 
 def test_a_worker_that_does_not_start_in_time_is_a_clear_error() -> None:
