@@ -2,7 +2,9 @@
 
 A worker (``python -m generator.run torch``) imports its framework once and
 then runs snippet after snippet, each in a fresh namespace, with seeded random
-generators, inside a temporary folder it may not write outside of. The pool
+generators, in a temporary folder. A write guard (`_WriteGuard`, an audit hook)
+refuses the snippet's Python-level writes outside that folder and its starting
+of processes; it catches accidents, it is not a sandbox. The pool
 keeps one worker per framework, replaces a worker that hangs or dies, and
 caches every successful result under a key that covers the code, its place in
 the spec and the installed versions (not the spec's path), so a re-run with
@@ -157,7 +159,7 @@ def _worker(framework: str, folder: str) -> None:
     module = __import__(framework)
     for name in _LAZY_IMPORTS.get(framework, ()):
         importlib.import_module(name)
-    state = _Sandbox()
+    state = _WriteGuard()
     sys.addaudithook(state.audit)
     _send(channel, READY)
     while True:
@@ -180,12 +182,23 @@ def _one_line(exc: BaseException) -> str:
 # Modules a framework imports on first use that write caches outside the example's
 # folder while importing: torch's optimizers import torch._dynamo on their first
 # step, which creates /tmp/torchinductor_<user>. They are imported before the
-# sandbox is on.
+# write guard is on.
 _LAZY_IMPORTS: dict[str, tuple[str, ...]] = {"torch": ("torch._dynamo",)}
 
 
-class _Sandbox:
-    """Refuses writes outside the example's folder while a snippet runs."""
+class _WriteGuard:
+    """Refuses, while a snippet runs, Python-level writes outside its folder and the starting of processes.
+
+    A guard against accidents, not a security boundary. Through an audit hook
+    it sees what Python code asks of the operating system: opening a file for
+    writing (``open``, ``os.open``), creating, removing, renaming, truncating or
+    changing the metadata of files and folders, and starting a process
+    (``os.system``, ``subprocess``, the ``os.exec*``, ``os.spawn*`` and
+    ``os.posix_spawn*`` families, ``os.fork``). It does not see what compiled
+    code does by itself (a framework's own file writes, ``ctypes``, memory
+    maps), writes through file descriptors opened before the snippet, or the
+    network. Run only specs you would run as code.
+    """
 
     def __init__(self) -> None:
         self.root: str | None = None
@@ -200,20 +213,44 @@ class _Sandbox:
             )
             if writing and isinstance(path, str | bytes | os.PathLike):
                 self._allow(path)
-        elif event in ("os.remove", "os.rmdir", "os.mkdir", "os.rename", "os.replace", "shutil.rmtree"):
-            for path in args[:2] if event in ("os.rename", "os.replace") else args[:1]:
-                if isinstance(path, str | bytes | os.PathLike):
-                    self._allow(path)
+        elif event in _WRITTEN_ARGS:
+            for index in _WRITTEN_ARGS[event]:
+                if index < len(args) and isinstance(args[index], str | bytes | os.PathLike):
+                    self._allow(args[index])
+        elif event in _PROCESS_EVENTS:
+            raise PermissionError(f"examples may not start processes ({event})")
 
     def _allow(self, path: str | bytes | os.PathLike[Any]) -> None:
         assert self.root is not None
         resolved = os.path.realpath(os.fsdecode(path))
-        if resolved.startswith(self.root + os.sep) or resolved == self.root or resolved.startswith("/dev/"):
+        if resolved.startswith(self.root + os.sep) or resolved == self.root or resolved in _DEVICES:
             return
         raise PermissionError(f"examples may write only inside their temporary folder, not to {resolved}")
 
 
-def _execute(request: Request, module: Any, sandbox: _Sandbox, parent: str) -> Outcome:
+_WRITTEN_ARGS: dict[str, tuple[int, ...]] = {
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.mkdir": (0,),
+    "os.rename": (0, 1),
+    "os.replace": (0, 1),
+    "os.truncate": (0,),
+    "os.chmod": (0,),
+    "os.chown": (0,),
+    "os.utime": (0,),
+    "os.link": (1,),
+    "os.symlink": (1,),
+    "shutil.rmtree": (0,),
+}
+"""Audit events that change the file system, and which of their arguments are the paths they change."""
+_PROCESS_EVENTS = frozenset(
+    {"os.system", "subprocess.Popen", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.forkpty"}
+)
+_DEVICES = frozenset({"/dev/null", "/dev/zero", "/dev/full"})
+"""Files outside the folder a snippet may still open for writing: they keep nothing."""
+
+
+def _execute(request: Request, module: Any, guard: _WriteGuard, parent: str) -> Outcome:
     import random
 
     random.seed(0)
@@ -228,7 +265,7 @@ def _execute(request: Request, module: Any, sandbox: _Sandbox, parent: str) -> O
     with tempfile.TemporaryDirectory(prefix="apimap-example-", dir=parent) as folder:
         previous = os.getcwd()
         os.chdir(folder)
-        sandbox.root = os.path.realpath(folder)
+        guard.root = os.path.realpath(folder)
         try:
             code = compile("\n" * (request.first_line - 1) + request.code, request.filename, "exec")
             with contextlib.redirect_stdout(out):
@@ -238,7 +275,7 @@ def _execute(request: Request, module: Any, sandbox: _Sandbox, parent: str) -> O
             line = frames[-1].lineno if frames else getattr(exc, "lineno", None)
             return Outcome(out.getvalue(), error=_snippet_traceback(exc, request.filename), line=line)
         finally:
-            sandbox.root = None
+            guard.root = None
             os.chdir(previous)
     duration = time.perf_counter() - start
     values: dict[str, Any] = {}

@@ -77,9 +77,33 @@ def test_writing_outside_the_temporary_folder_is_refused(pool: WorkerPool, tmp_p
     assert inside.error is None and inside.stdout == "x\n"
 
 
-def test_a_first_optimizer_step_runs_inside_the_sandbox() -> None:
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("import os\nos.system('touch {target}')\n", "PermissionError: examples may not start processes (os.system)"),
+        (
+            "import subprocess\nsubprocess.run(['touch', '{target}'])\n",
+            "PermissionError: examples may not start processes (subprocess.Popen)",
+        ),
+        ("import os\nos.symlink('/etc/hostname', '{target}')\n", "PermissionError: examples may write only inside"),
+        ("open('/dev/shm/apimap-{name}', 'w')\n", "PermissionError: examples may write only inside"),
+    ],
+    ids=["os.system", "subprocess", "symlink", "dev-shm"],
+)
+def test_the_write_guard_refuses_processes_and_writes_elsewhere(
+    code: str, error: str, pool: WorkerPool, tmp_path: Path
+) -> None:
+    target = tmp_path / "escaped"
+    outcome = pool.run(_request(code.format(target=target, name=tmp_path.name)))
+    assert outcome.error is not None
+    assert outcome.error.splitlines()[-1].startswith(error)
+    assert not target.exists() and not Path(f"/dev/shm/apimap-{tmp_path.name}").exists()
+    assert pool.run(_request("open('/dev/null', 'w').write('x')\n")).error is None
+
+
+def test_a_first_optimizer_step_runs_under_the_write_guard() -> None:
     # torch imports torch._dynamo on an optimizer's first step, which creates a
-    # cache folder under /tmp; the worker imports it before the sandbox is on.
+    # cache folder under /tmp; the worker imports it before the guard is on.
     code = "import torch\np = torch.nn.Parameter(torch.ones(2))\np.grad = torch.ones(2)\ntorch.optim.Adam([p]).step()\n"
     with WorkerPool(timeout=60) as fresh:
         outcome = fresh.run(_request(code, names=("p",)))
