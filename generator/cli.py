@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--no-run", action="store_true", help="do not run the examples (pages then show no output)")
     cmd.add_argument("--refresh", action="store_true", help="run every example again, ignoring the cache")
     cmd.add_argument("--timeout", type=float, default=60.0, help="seconds one snippet may run (default 60)")
+    cmd.add_argument(
+        "--max-output",
+        type=int,
+        default=65536,
+        metavar="BYTES",
+        help="bytes one snippet may print where its example sets no max_output (default 65536)",
+    )
     cmd.set_defaults(func=_build)
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
@@ -107,6 +114,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         examples=not args.no_run,
         refresh=args.refresh,
         timeout=args.timeout,
+        max_output=args.max_output,
         progress=_progress(),
     )
     for warning in report.corpus.warnings:

@@ -22,7 +22,16 @@ import pytest
 
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
-from generator.run import DEFAULT_TIMEOUT, Cache, Outcome, WorkerPool, compare, requests_of, run_request
+from generator.run import (
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TIMEOUT,
+    Cache,
+    Outcome,
+    WorkerPool,
+    compare,
+    requests_of,
+    run_request,
+)
 from generator.validate import SpecFile, is_spec, load_spec
 
 MAPPINGS_INI = "apimap_mappings"
@@ -40,6 +49,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"seconds one snippet may run before its worker is replaced (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption("--apimap-refresh", action="store_true", help="run every snippet again, ignoring the cache")
+    group.addoption(
+        "--apimap-max-output",
+        type=int,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="BYTES",
+        help=f"bytes a snippet may print where its example sets no max_output (default {DEFAULT_MAX_OUTPUT})",
+    )
     group.addoption(
         "--apimap-cache-dir", default=".apimap-cache", help="where results are cached (default .apimap-cache)"
     )
@@ -116,7 +132,7 @@ class _ExampleItem(pytest.Item):
             if not cache_dir.is_absolute():
                 cache_dir = self.config.rootpath / cache_dir
             known[key] = run_request(
-                requests_of(self.spec, t, e)[side],
+                requests_of(self.spec, t, e, max_output=self.config.getoption("apimap_max_output"))[side],
                 pool=self.config.stash[_POOL],
                 cache=Cache(cache_dir),
                 refresh=self.config.getoption("apimap_refresh"),

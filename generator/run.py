@@ -30,7 +30,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -42,6 +42,8 @@ from generator.validate import Corpus, SpecFile
 
 CACHE_FORMAT = 2
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_OUTPUT = 65536
+"""Bytes a snippet may print unless its example or the command line says otherwise."""
 STARTUP_TIMEOUT = 600.0
 """Seconds a worker may take to import its framework, counted apart from any snippet's timeout."""
 READY = "ready"
@@ -64,6 +66,8 @@ class Request:
     filename: str
     first_line: int
     names: tuple[str, ...]
+    max_output: int = DEFAULT_MAX_OUTPUT
+    """Bytes the snippet may print; past them it fails, and the worker keeps no more than this."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class Outcome:
     cached: bool = False
     line: int | None = None
     """The spec file line of the failing statement, when the snippet raised."""
+    printed: int = 0
+    """Bytes the snippet printed (at least; counting stops being exact past the limit)."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +266,7 @@ def _execute(request: Request, module: Any, guard: _WriteGuard, parent: str) -> 
     else:
         module.set_seed(0)
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    out = io.StringIO()
+    out = _BoundedOutput(request.max_output)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="apimap-example-", dir=parent) as folder:
         previous = os.getcwd()
@@ -273,21 +279,91 @@ def _execute(request: Request, module: Any, guard: _WriteGuard, parent: str) -> 
         except BaseException as exc:
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == request.filename]
             line = frames[-1].lineno if frames else getattr(exc, "lineno", None)
-            return Outcome(out.getvalue(), error=_snippet_traceback(exc, request.filename), line=line)
+            error = _snippet_traceback(exc, request.filename)
+            return Outcome(out.text(), error=error, line=line, printed=out.size)
         finally:
             guard.root = None
             os.chdir(previous)
     duration = time.perf_counter() - start
+    if out.size > request.max_output:
+        error = (
+            f"printed at least {out.size} bytes; the limit is {request.max_output} bytes "
+            "(raise it with the example's max_output or --max-output)"
+        )
+        return Outcome(out.text(), error=error, duration=duration, printed=out.size)
     values: dict[str, Any] = {}
     for name in request.names:
         if name not in namespace:
-            return Outcome(out.getvalue(), error=f"NameError: the snippet does not define {name!r}", duration=duration)
+            error = f"NameError: the snippet does not define {name!r}"
+            return Outcome(out.text(), error=error, duration=duration, printed=out.size)
         try:
             values[name] = _to_numpy(namespace[name])
         except Exception as exc:
             error = f"the value of {name!r} cannot be sent back for comparison: {_one_line(exc)}"
-            return Outcome(out.getvalue(), error=error, duration=duration)
-    return Outcome(out.getvalue(), values, duration=duration)
+            return Outcome(out.text(), error=error, duration=duration, printed=out.size)
+    return Outcome(out.text(), values, duration=duration, printed=out.size)
+
+
+class _BoundedOutput(io.TextIOBase):
+    """Stands for ``sys.stdout`` while a snippet runs: keeps the first ``limit`` bytes and counts the rest.
+
+    Text is kept as UTF-8 and bytes written to ``.buffer`` as they are; `text`
+    shows what is not valid UTF-8 as escapes. Past the limit nothing more is
+    kept, so a flood costs no memory; what it would have been is counted, in
+    characters where it was not encoded (a lower bound of its bytes).
+    """
+
+    encoding = "utf-8"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.size = 0
+        self._kept = bytearray()
+        self.buffer = _BoundedBytes(self)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.limit - len(self._kept)
+        if room <= 0:
+            self.size += len(text)
+        elif len(text) <= room:
+            self.take(text.encode("utf-8", "surrogatepass"))
+        else:
+            self.take(text[:room].encode("utf-8", "surrogatepass"))
+            self.size += len(text) - room
+        return len(text)
+
+    def take(self, data: bytes | memoryview) -> None:
+        """Count ``data`` and keep what fits."""
+        self.size += len(data)
+        room = self.limit - len(self._kept)
+        if room > 0:
+            self._kept += data[:room]
+
+    def text(self) -> str:
+        r"""What was kept, with bytes that are not UTF-8 shown as escapes such as ``\xff``."""
+        return bytes(self._kept).decode("utf-8", "backslashreplace")
+
+
+class _BoundedBytes(io.BufferedIOBase):
+    """The ``sys.stdout.buffer`` of a `_BoundedOutput`: bytes go to the same bounded store."""
+
+    def __init__(self, owner: _BoundedOutput) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self._owner.take(view)
+        return len(view)
 
 
 def _snippet_traceback(exc: BaseException, filename: str) -> str:
@@ -382,7 +458,7 @@ class WorkerPool:
             outcome: Outcome = _receive(process.stdout)
         except EOFError:
             return self._died(request.framework, worker)
-        return Outcome(outcome.stdout, outcome.values, outcome.error, time.perf_counter() - start, line=outcome.line)
+        return replace(outcome, duration=time.perf_counter() - start)
 
     def _start(self, framework: str) -> _Worker | Outcome:
         """A new worker that has said it is ready, or the outcome saying why it is not."""
@@ -539,13 +615,13 @@ class Cache:
             entry = json.loads(self.path(key).read_bytes())
             if entry["format"] != CACHE_FORMAT or entry["key"] != key:
                 return None
-            stdout, duration = entry["stdout"], entry["duration"]
-            if not isinstance(stdout, str) or not isinstance(duration, int | float):
+            stdout, duration, printed = entry["stdout"], entry["duration"], entry["printed"]
+            if not isinstance(stdout, str) or not isinstance(duration, int | float) or not isinstance(printed, int):
                 return None
             values = {name: decode_value(value) for name, value in dict(entry["values"]).items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
-        return Outcome(stdout, values, duration=float(duration), cached=True)
+        return Outcome(stdout, values, duration=float(duration), cached=True, printed=printed)
 
     def put(self, key: str, outcome: Outcome) -> bool:
         """Store an outcome; False when a value has no JSON form (the outcome is then not cached).
@@ -556,7 +632,13 @@ class Cache:
             values = {name: encode_value(value) for name, value in outcome.values.items()}
         except TypeError:
             return False
-        entry = {"format": CACHE_FORMAT, "key": key, "stdout": outcome.stdout, "duration": outcome.duration}
+        entry = {
+            "format": CACHE_FORMAT,
+            "key": key,
+            "stdout": outcome.stdout,
+            "printed": outcome.printed,
+            "duration": outcome.duration,
+        }
         data = json.dumps({**entry, "values": values}).encode("ascii")
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
@@ -611,8 +693,13 @@ def decode_value(data: Any) -> Any:
 # ---------------------------------------------------------------- running a corpus
 
 
-def requests_of(file: SpecFile, target: int, example: int) -> dict[Framework, Request]:
-    """The two requests of one example, placed at its lines in the spec file."""
+def requests_of(
+    file: SpecFile, target: int, example: int, *, max_output: int = DEFAULT_MAX_OUTPUT
+) -> dict[Framework, Request]:
+    """The two requests of one example, placed at its lines in the spec file.
+
+    ``max_output`` applies where the example sets no ``max_output`` of its own.
+    """
     item = file.spec.targets[target].examples[example]
     names = tuple(c.name for c in item.compare)
     return {
@@ -622,6 +709,7 @@ def requests_of(file: SpecFile, target: int, example: int) -> dict[Framework, Re
             filename=str(file.path),
             first_line=file.doc.first_code_line(("targets", target, "examples", example, side)),
             names=names,
+            max_output=item.max_output if item.max_output is not None else max_output,
         )
         for side in FRAMEWORKS
     }
@@ -632,7 +720,7 @@ def run_request(request: Request, *, pool: WorkerPool, cache: Cache | None, refr
     key = cache.key(request) if cache else ""
     if cache and not refresh:
         hit = cache.get(key)
-        if hit is not None:
+        if hit is not None and hit.printed <= request.max_output:
             return hit
     outcome = pool.run(request)
     if cache and outcome.error is None:
@@ -701,9 +789,13 @@ def run_corpus(
     cache_dir: Path | None,
     refresh: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    max_output: int = DEFAULT_MAX_OUTPUT,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[ExampleKey, ExampleResult]:
-    """Run every example of the corpus in both frameworks and compare the results."""
+    """Run every example of the corpus in both frameworks and compare the results.
+
+    ``max_output`` limits what each snippet may print unless its example sets its own.
+    """
     cache = Cache(cache_dir) if cache_dir else None
     todo = list(examples_of(corpus))
     results: dict[ExampleKey, ExampleResult] = {}
@@ -711,7 +803,7 @@ def run_corpus(
         for done, (file, t, e) in enumerate(todo, 1):
             outcomes = {
                 side: run_request(request, pool=pool, cache=cache, refresh=refresh)
-                for side, request in requests_of(file, t, e).items()
+                for side, request in requests_of(file, t, e, max_output=max_output).items()
             }
             example = file.spec.targets[t].examples[e]
             problems: tuple[str, ...] = ()

@@ -190,3 +190,19 @@ def test_only_changed_specs_are_rendered_again(project: Path, monkeypatch: pytes
     rendered.clear()
     assert main(["build", "--no-html", "--no-run"]) == 0
     assert sorted(rendered) == ["en/torch.amax", "en/torch.where", "zh_CN/torch.amax", "zh_CN/torch.where"]
+
+
+def test_build_limits_what_a_snippet_may_print(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    code, _, err = _run(capsys, "build", "--no-html", "--max-output", "5")
+    assert code == 2
+    assert err.splitlines()[:2] == [
+        f"{AT}:40:16: {FAILED} printed at least 17 bytes; the limit is 5 bytes "
+        "(raise it with the example's max_output or --max-output)",
+        f"{AT}:45:20: the mindspore snippet of example 'basic' failed: printed at least 8 bytes; the limit is 5 bytes "
+        "(raise it with the example's max_output or --max-output)",
+    ]
+    assert not (project / "docs" / "generated").exists()

@@ -113,3 +113,9 @@ def test_an_opted_in_project_collects_its_specs_and_nothing_else(pytester: pytes
 def test_one_predicate_says_which_files_are_specs(path: str, expected: bool) -> None:
     assert is_spec(Path(path), mappings=Path("m")) is expected
     assert is_spec(Path(path).absolute(), mappings=Path("m")) is expected
+
+
+def test_the_output_limit_is_an_option(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, SPEC, "--apimap-max-output", "5")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(["*the torch snippet failed", "printed at least 17 bytes; the limit is 5 bytes*"])

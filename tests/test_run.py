@@ -24,6 +24,7 @@ from generator.run import (
     WorkerPool,
     compare,
     remove_stale_folders,
+    requests_of,
     run_corpus,
     run_request,
 )
@@ -308,6 +309,66 @@ def test_a_value_without_a_json_form_is_not_cached(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     assert not cache.put("k", Outcome("", {"t": np.datetime64("2024-01-01")}))
     assert not cache.path("k").exists()
+
+
+def test_a_flood_of_output_fails_with_what_was_printed_and_the_limit(pool: WorkerPool) -> None:
+    outcome = pool.run(_request("for _ in range(300):\n    print('x' * 1_000_000)\n"))
+    assert outcome.error == (
+        "printed at least 300000300 bytes; the limit is 65536 bytes "
+        "(raise it with the example's max_output or --max-output)"
+    )
+    assert len(outcome.stdout) == 65536
+
+
+@pytest.mark.parametrize(
+    ("code", "printed", "ok"),
+    [
+        ("print('a' * 999)", 1000, True),
+        ("print('a' * 1000)", 1001, False),
+        ("import sys\nsys.stdout.write('é' * 500)\nsys.stdout.buffer.write(b'!')", 1001, False),
+        ("import sys\nsys.stdout.write('é' * 499)\nsys.stdout.buffer.write(b'!!')", 1000, True),
+    ],
+    ids=["just-under", "just-over", "text-and-bytes-over", "text-and-bytes-under"],
+)
+def test_the_limit_counts_bytes(code: str, printed: int, ok: bool, pool: WorkerPool) -> None:
+    outcome = pool.run(replace(_request(code + "\n"), max_output=1000))
+    assert outcome.printed == printed
+    if ok:
+        assert outcome.error is None and len(outcome.stdout.encode()) == printed
+    else:
+        assert outcome.error is not None
+        assert outcome.error.startswith(f"printed at least {printed} bytes; the limit is 1000 bytes")
+
+
+def test_binary_output_is_shown_escaped(pool: WorkerPool) -> None:
+    code = "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe')\nprint()\nprint(b'\\xff')\nprint('\\ud800')\n"
+    outcome = pool.run(_request(code))
+    assert outcome.error is None
+    assert outcome.stdout == "\\xff\\xfe\nb'\\xff'\n\\xed\\xa0\\x80\n"
+
+
+def test_output_over_the_limit_is_never_cached(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    request = replace(_request("print('a' * 20)\n"), max_output=100)
+    with WorkerPool() as pool:
+        assert run_request(replace(request, max_output=10), pool=pool, cache=cache, refresh=False).error is not None
+        assert list(tmp_path.iterdir()) == []
+        assert run_request(request, pool=pool, cache=cache, refresh=False).error is None
+        assert len(list(tmp_path.iterdir())) == 1
+        assert run_request(request, pool=pool, cache=cache, refresh=False).cached
+        lowered = run_request(replace(request, max_output=10), pool=pool, cache=cache, refresh=False)
+    assert not lowered.cached and lowered.error is not None and lowered.error.startswith("printed at least 21 bytes")
+
+
+def test_an_example_sets_its_own_output_limit(tmp_path: Path) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "torch.amax.yaml"
+    spec.write_text(text.replace("      - id: basic\n", "      - id: basic\n        max_output: 5\n"), encoding="utf-8")
+    (file,) = load_corpus([spec]).files
+    assert {r.max_output for r in requests_of(file, 0, 0, max_output=1000).values()} == {5}
+    (result,) = run_corpus(load_corpus([spec]), cache_dir=None, max_output=1000).values()
+    assert result.outcomes["torch"].error is not None
+    assert result.outcomes["torch"].error.startswith("printed at least 17 bytes; the limit is 5 bytes")
 
 
 def _example(*claims: Compare) -> Example:
