@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import Project, build
-from generator.errors import ApimapError, ErrorGroup, SpecError
+from generator.errors import ApimapError, ErrorGroup, SpecError, relative
 from generator.model import Spec
 from generator.validate import load_corpus, spec_paths
 
@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
     cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
     cmd.set_defaults(func=_export)
+
+    cmd = commands.add_parser("cache", help="show the size of the example cache, or prune what no example uses")
+    cmd.add_argument("--prune", action="store_true", help="remove the entries no current example uses")
+    cmd.set_defaults(func=_cache)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
@@ -185,4 +189,16 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
         return EXIT_OK
     path.write_text(text, encoding="utf-8")
     print(f"apimap: wrote {path}")
+    return EXIT_OK
+
+
+def _cache(project: Project, args: argparse.Namespace) -> int:
+    from generator.run import Cache, cache_keys
+
+    cache = Cache(project.cache)
+    if args.prune:
+        removed, freed = cache.prune(keep=cache_keys(load_corpus(spec_paths(project.mappings))))
+        print(f"apimap: removed {removed} entries ({freed} bytes) that no current example uses")
+    entries, size = cache.size()
+    print(f"apimap: {relative(project.cache)} holds {entries} entries ({size} bytes)")
     return EXIT_OK

@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -651,6 +651,41 @@ class Cache:
                 os.unlink(tmp)
             raise
         return True
+
+    def files(self) -> list[Path]:
+        """Every entry on disk, with those of an earlier format (pickles, never read)."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.suffix in (".json", ".pickle") and p.is_file())
+
+    def size(self) -> tuple[int, int]:
+        """How many entries the cache holds and how many bytes they take."""
+        files = self.files()
+        return len(files), sum(_size(p) for p in files)
+
+    def prune(self, *, keep: Set[str]) -> tuple[int, int]:
+        """Remove every entry whose key is not in ``keep``; how many were removed and the bytes freed."""
+        removed = freed = 0
+        for path in self.files():
+            if path.suffix == ".json" and path.stem in keep:
+                continue
+            size = _size(path)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed, freed = removed + 1, freed + size
+        return removed, freed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def cache_keys(corpus: Corpus) -> set[str]:
+    """The cache keys of every snippet of the corpus: what `Cache.prune` keeps."""
+    return {Cache.key(r) for file, t, e in examples_of(corpus) for r in requests_of(file, t, e).values()}
 
 
 _STORED_KINDS = "biufcU"

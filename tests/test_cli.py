@@ -206,3 +206,30 @@ def test_build_limits_what_a_snippet_may_print(
         "(raise it with the example's max_output or --max-output)",
     ]
     assert not (project / "docs" / "generated").exists()
+
+
+def test_cache_shows_its_size_and_prunes_what_no_example_uses(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    spec = project / "mappings" / "torch.amax.yaml"
+    spec.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert _run(capsys, "cache") == (0, "apimap: .apimap-cache holds 0 entries (0 bytes)\n", "")
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    entries = sorted((project / ".apimap-cache").iterdir())
+    assert [p.suffix for p in entries] == [".json", ".json"]
+    size = sum(p.stat().st_size for p in entries)
+    assert _run(capsys, "cache")[1] == f"apimap: .apimap-cache holds 2 entries ({size} bytes)\n"
+    (project / ".apimap-cache" / "0123.pickle").write_bytes(b"old format")
+    spec.write_text(text.replace("print(out)", "print(out, 1)", 1), encoding="utf-8")
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    assert len(list((project / ".apimap-cache").iterdir())) == 4
+    kept = sorted(set((project / ".apimap-cache").iterdir()) - {*entries, project / ".apimap-cache" / "0123.pickle"})
+    kept.append(next(p for p in entries if p.read_text(encoding="ascii").count('"[5. 3.]\\n"')))
+    code, out, _ = _run(capsys, "cache", "--prune")
+    assert code == 0
+    assert out.splitlines()[0].startswith("apimap: removed 2 entries (")
+    assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
+    assert _run(capsys, "build", "--no-html")[1].startswith("apimap: 1 specs")
+    assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
