@@ -643,6 +643,7 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
+            os.fchmod(fd, _plain_mode())  # mkstemp's 0600 would make the cache unreadable to a shared CI cache
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp, self.path(key))
@@ -674,6 +675,13 @@ class Cache:
                 path.unlink()
                 removed, freed = removed + 1, freed + size
         return removed, freed
+
+
+def _plain_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: 0666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _size(path: Path) -> int:

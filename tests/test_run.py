@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -369,6 +370,18 @@ def test_an_example_sets_its_own_output_limit(tmp_path: Path) -> None:
     (result,) = run_corpus(load_corpus([spec]), cache_dir=None, max_output=1000).values()
     assert result.outcomes["torch"].error is not None
     assert result.outcomes["torch"].error.startswith("printed at least 17 bytes; the limit is 5 bytes")
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_cache_entries_get_the_mode_of_a_plain_write(umask: int, mode: int, tmp_path: Path) -> None:
+    previous = os.umask(umask)
+    try:
+        Cache(tmp_path).put("k", Outcome("1\n"))
+        (tmp_path / "plain").write_text("x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "k.json").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "plain").stat().st_mode) == mode
 
 
 def _example(*claims: Compare) -> Example:
