@@ -46,7 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--apimap-timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds one snippet may run before its worker is replaced (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds one snippet may run, not counting worker start-up (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption("--apimap-refresh", action="store_true", help="run every snippet again, ignoring the cache")
     group.addoption(

@@ -1,6 +1,6 @@
 """Executing examples in framework worker processes, with an on-disk cache.
 
-A worker (``python -m generator.run torch``) imports its framework once and
+A worker (``python -m generator.run torch FOLDER``) imports its framework once and
 then runs snippet after snippet, each in a fresh namespace, with seeded random
 generators, in a temporary folder. A write guard (`_WriteGuard`, an audit hook)
 refuses the snippet's Python-level writes outside that folder and its starting
