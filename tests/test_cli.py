@@ -233,3 +233,17 @@ def test_cache_shows_its_size_and_prunes_what_no_example_uses(
     assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
     assert _run(capsys, "build", "--no-html")[1].startswith("apimap: 1 specs")
     assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
+
+
+def test_cache_prune_removes_nothing_when_a_spec_is_invalid(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "invalid" / "tab" / "torch.amax.yaml", project / "mappings")
+    (project / ".apimap-cache").mkdir()
+    entry = project / ".apimap-cache" / "0123.json"
+    entry.write_text("{}", encoding="ascii")
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, "cache", "--prune")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0].startswith("mappings/torch.amax.yaml:3:1: invalid YAML")
+    assert entry.is_file()
