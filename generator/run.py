@@ -14,6 +14,7 @@ nothing changed starts no worker, whichever way the spec was named.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import io
@@ -112,6 +113,7 @@ def versions() -> dict[Framework, str]:
     return {name: _version(name) for name in FRAMEWORKS}
 
 
+@functools.cache  # reading a distribution's metadata takes milliseconds, and every cache key needs it
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist).split("+", 1)[0]
