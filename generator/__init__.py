@@ -114,6 +114,7 @@ def build(
     examples: bool = True,
     refresh: bool = False,
     timeout: float = 60.0,
+    max_output: int = 65536,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Load and validate every spec, run its examples, render the pages, write them, build the site."""
@@ -122,7 +123,7 @@ def build(
     versions: Versions | None = None
     if examples:
         outputs, versions = run_examples(
-            corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress
+            corpus, cache=project.cache, refresh=refresh, timeout=timeout, max_output=max_output, progress=progress
         )
     prints = fingerprints(corpus, templates=project.templates, outputs=outputs, versions=versions)
     manifest = project.generated / MANIFEST
@@ -192,12 +193,14 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 
 def run_examples(
-    corpus: Corpus, *, cache: Path, refresh: bool, timeout: float, progress: Progress | None
+    corpus: Corpus, *, cache: Path, refresh: bool, timeout: float, progress: Progress | None, max_output: int = 65536
 ) -> tuple[CorpusOutputs, Versions]:
     """Run every example; their printed output, or every failure as a located error."""
     from generator.run import run_corpus, versions
 
-    results = run_corpus(corpus, cache_dir=cache, refresh=refresh, timeout=timeout, progress=progress)
+    results = run_corpus(
+        corpus, cache_dir=cache, refresh=refresh, timeout=timeout, max_output=max_output, progress=progress
+    )
     files = {f.spec.torch.name: f for f in corpus.files}
     errors: list[ApimapError] = []
     outputs: dict[tuple[str, str, str, str], str] = {}

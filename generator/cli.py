@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator import Project, build
-from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError
+from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError, relative
 from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -116,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--no-run", action="store_true", help="do not run the examples (pages then show no output)")
     cmd.add_argument("--refresh", action="store_true", help="run every example again, ignoring the cache")
     cmd.add_argument("--timeout", type=float, default=60.0, help="seconds one snippet may run (default 60)")
+    cmd.add_argument(
+        "--max-output",
+        type=int,
+        default=65536,
+        metavar="BYTES",
+        help="bytes one snippet may print where its example sets no max_output (default 65536)",
+    )
     cmd.set_defaults(func=_build)
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
@@ -137,6 +144,10 @@ def _parser() -> argparse.ArgumentParser:
         help="JSON file to write; a relative path is taken from --root (default: build/apimap-mappings.json)",
     )
     cmd.set_defaults(func=_export)
+
+    cmd = commands.add_parser("cache", help="show the size of the example cache, or prune what no example uses")
+    cmd.add_argument("--prune", action="store_true", help="remove the entries no current example uses")
+    cmd.set_defaults(func=_cache)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed schema is stale")
@@ -171,6 +182,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         examples=not args.no_run,
         refresh=args.refresh,
         timeout=args.timeout,
+        max_output=args.max_output,
         progress=_progress(),
     )
     for warning in report.corpus.warnings:
@@ -269,4 +281,16 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
         raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
     write_atomic(path, text)
     print(f"apimap: wrote {path}")
+    return EXIT_OK
+
+
+def _cache(project: Project, args: argparse.Namespace) -> int:
+    from generator.run import Cache, cache_keys
+
+    cache = Cache(project.cache)
+    if args.prune:
+        removed, freed = cache.prune(keep=cache_keys(load_corpus(spec_paths(project.mappings))))
+        print(f"apimap: removed {removed} entries ({freed} bytes) that no current example uses")
+    entries, size = cache.size()
+    print(f"apimap: {relative(project.cache)} holds {entries} entries ({size} bytes)")
     return EXIT_OK

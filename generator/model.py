@@ -343,6 +343,8 @@ class Example(_Frozen):
     """Shown after both snippets."""
     compare: tuple[Compare, ...] = ()
     """Values compared across the two snippets."""
+    max_output: Annotated[int, Field(gt=0)] | None = None
+    """Bytes each snippet may print (default 65536, or `apimap build --max-output`); past it the example fails."""
 
 
 class Target(_Frozen):

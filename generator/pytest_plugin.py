@@ -1,6 +1,11 @@
 """Spec examples as pytest items (registered through the ``pytest11`` entry point).
 
-``pytest mappings/`` collects every ``mappings/*.yaml`` spec: one item per
+Installing apimap makes the plugin available to every pytest run, so it
+collects only in a project that asks for it with the ini option
+``apimap_mappings`` (this repository sets ``apimap_mappings = "mappings"`` in
+``[tool.pytest.ini_options]``); elsewhere it collects nothing.
+
+``pytest mappings/`` then collects every spec of that folder: one item per
 example and framework, ``<spec>::<target>::<example>[torch]`` and
 ``[mindspore]``, and a ``[compare]`` item for the values both must agree on
 (or, where the page claims a difference, must not). A failure shows the
@@ -18,9 +23,18 @@ import pytest
 from generator.compare import compare
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
-from generator.run import DEFAULT_TIMEOUT, Cache, Outcome, WorkerPool, requests_of, run_request
-from generator.validate import SpecFile, load_spec
+from generator.run import (
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TIMEOUT,
+    Cache,
+    Outcome,
+    WorkerPool,
+    requests_of,
+    run_request,
+)
+from generator.validate import SpecFile, is_spec, load_spec
 
+MAPPINGS_INI = "apimap_mappings"
 _POOL = pytest.StashKey["WorkerPool"]()
 _OUTCOMES = pytest.StashKey["dict[tuple[str, str, str, str], Outcome]"]()
 
@@ -32,11 +46,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--apimap-timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds one snippet may run before its worker is replaced (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds one snippet may run, not counting worker start-up (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption("--apimap-refresh", action="store_true", help="run every snippet again, ignoring the cache")
     group.addoption(
+        "--apimap-max-output",
+        type=int,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="BYTES",
+        help=f"bytes a snippet may print where its example sets no max_output (default {DEFAULT_MAX_OUTPUT})",
+    )
+    group.addoption(
         "--apimap-cache-dir", default=".apimap-cache", help="where results are cached (default .apimap-cache)"
+    )
+    parser.addini(
+        MAPPINGS_INI,
+        "the folder of apimap specs, relative to the rootdir; without it the plugin collects nothing",
+        default="",
     )
 
 
@@ -54,14 +80,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect ``mappings/torch.*.yaml`` spec files."""
-    if (
-        file_path.suffix in (".yaml", ".yml")
-        and file_path.parent.name == "mappings"
-        and file_path.name != "allowlist.yaml"
-    ):
+    """Collect the spec files of the project's mappings folder, when it names one."""
+    folder = mappings_folder(parent.config)
+    if folder is not None and is_spec(file_path, mappings=folder):
         return SpecCollector.from_parent(parent, path=file_path)
     return None
+
+
+def mappings_folder(config: pytest.Config) -> Path | None:
+    """The folder the project's ``apimap_mappings`` ini option names, or None when it opts out."""
+    value = str(config.getini(MAPPINGS_INI)).strip()
+    return config.rootpath / value if value else None
 
 
 class SpecCollector(pytest.File):
@@ -103,10 +132,9 @@ class _ExampleItem(pytest.Item):
             if not cache_dir.is_absolute():
                 cache_dir = self.config.rootpath / cache_dir
             known[key] = run_request(
-                requests_of(self.spec, t, e)[side],
+                requests_of(self.spec, t, e, max_output=self.config.getoption("apimap_max_output"))[side],
                 pool=self.config.stash[_POOL],
                 cache=Cache(cache_dir),
-                spec_text=self.spec.doc.text.encode("utf-8"),
                 refresh=self.config.getoption("apimap_refresh"),
             )
         return known[key]

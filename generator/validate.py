@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import typing
 from collections.abc import Iterator, Sequence, Set
@@ -39,6 +40,8 @@ from generator.model import (
 from generator.prose import SUBSETS, problems
 
 SUFFIXES = (".yaml", ".yml")
+ALLOWLISTS = frozenset(f"allowlist{suffix}" for suffix in SUFFIXES)
+"""Names in the mappings folder that are not specs: the known exceptions of `apimap check`."""
 _PATTERN_HELP = {
     SLUG_PATTERN: "be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit",
     QUALIFIED_NAME_PATTERN: "be a dotted Python name such as 'torch.optim.Rprop'",
@@ -68,11 +71,23 @@ class Corpus:
     warnings: tuple[ApimapError, ...]
 
 
+def is_spec(path: Path, *, mappings: Path) -> bool:
+    """Whether ``path`` names a spec of the mappings folder ``mappings``.
+
+    The one rule shared by the loader, the pytest plugin and the tests: a
+    ``.yaml`` or ``.yml`` file directly in ``mappings`` (not in a subfolder),
+    except the allowlist.
+    """
+    if path.suffix not in SUFFIXES or path.name in ALLOWLISTS:
+        return False
+    return path.parent == mappings or os.path.abspath(path.parent) == os.path.abspath(mappings)
+
+
 def spec_paths(directory: Path) -> list[Path]:
     """The spec files in ``directory``, in a stable order."""
     if not directory.is_dir():
         raise UsageError(f"no such folder: {relative(directory)} (is --root the project folder?)")
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file() and p.stem != "allowlist")
+    return sorted(p for p in directory.iterdir() if is_spec(p, mappings=directory) and p.is_file())
 
 
 def load_corpus(paths: Sequence[Path]) -> Corpus:

@@ -135,8 +135,8 @@ FAILED = "the torch snippet of example 'basic' failed:"
     ("code", "message"),
     [
         (
-            "while True:\n            pass",
-            f"{AT}:40:16: {FAILED} timed out after 3 s",
+            "import time\n          time.sleep(1000)",
+            f"{AT}:40:16: {FAILED} timed out after 1 s",
         ),
         (
             "import os\n          os._exit(9)",
@@ -156,7 +156,8 @@ def test_runaway_examples_fail_the_build_with_a_located_line(
     text = text.replace("import torch\n          x = torch.tensor", f"{code}\n          x = torch.tensor", 1)
     (project / "mappings" / "torch.amax.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(project)
-    code_, _, err = _run(capsys, "build", "--no-html", "--timeout", "3")
+    # a one-second timeout is enough: the clock starts once the worker has imported its framework
+    code_, _, err = _run(capsys, "build", "--no-html", "--timeout", "1")
     assert code_ == 2
     assert err.splitlines()[0].startswith(message), err
     assert "Traceback" not in err
@@ -362,3 +363,60 @@ def test_written_files_have_the_mode_of_an_ordinary_write(
         str(p.relative_to(project)): "0o644" for p in written
     }
     assert not [p for p in project.rglob("*.tmp")]
+
+
+def test_build_limits_what_a_snippet_may_print(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    code, _, err = _run(capsys, "build", "--no-html", "--max-output", "5")
+    assert code == 2
+    assert err.splitlines()[:2] == [
+        f"{AT}:40:16: {FAILED} printed at least 17 bytes; the limit is 5 bytes "
+        "(raise it with the example's max_output or --max-output)",
+        f"{AT}:45:20: the mindspore snippet of example 'basic' failed: printed at least 8 bytes; the limit is 5 bytes "
+        "(raise it with the example's max_output or --max-output)",
+    ]
+    assert not (project / "docs" / "generated").exists()
+
+
+def test_cache_shows_its_size_and_prunes_what_no_example_uses(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    spec = project / "mappings" / "torch.amax.yaml"
+    spec.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert _run(capsys, "cache") == (0, "apimap: .apimap-cache holds 0 entries (0 bytes)\n", "")
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    entries = sorted((project / ".apimap-cache").iterdir())
+    assert [p.suffix for p in entries] == [".json", ".json"]
+    size = sum(p.stat().st_size for p in entries)
+    assert _run(capsys, "cache")[1] == f"apimap: .apimap-cache holds 2 entries ({size} bytes)\n"
+    (project / ".apimap-cache" / "0123.pickle").write_bytes(b"old format")
+    spec.write_text(text.replace("print(out)", "print(out, 1)", 1), encoding="utf-8")
+    assert _run(capsys, "build", "--no-html")[0] == 0
+    assert len(list((project / ".apimap-cache").iterdir())) == 4
+    kept = sorted(set((project / ".apimap-cache").iterdir()) - {*entries, project / ".apimap-cache" / "0123.pickle"})
+    kept.append(next(p for p in entries if p.read_text(encoding="ascii").count('"[5. 3.]\\n"')))
+    code, out, _ = _run(capsys, "cache", "--prune")
+    assert code == 0
+    assert out.splitlines()[0].startswith("apimap: removed 2 entries (")
+    assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
+    assert _run(capsys, "build", "--no-html")[1].startswith("apimap: 1 specs")
+    assert sorted((project / ".apimap-cache").iterdir()) == sorted(kept)
+
+
+def test_cache_prune_removes_nothing_when_a_spec_is_invalid(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "invalid" / "tab" / "torch.amax.yaml", project / "mappings")
+    (project / ".apimap-cache").mkdir()
+    entry = project / ".apimap-cache" / "0123.json"
+    entry.write_text("{}", encoding="ascii")
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, "cache", "--prune")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0].startswith("mappings/torch.amax.yaml:3:1: invalid YAML")
+    assert entry.is_file()
