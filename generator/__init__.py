@@ -19,6 +19,7 @@ from generator.errors import ApimapError, ErrorGroup, Location, SpecError
 from generator.load import gc_paused
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
+from generator.skeleton import bundled_templates
 from generator.validate import Corpus, load_corpus, spec_paths
 
 __all__ = ["BuildReport", "Progress", "Project", "build", "render_all"]
@@ -40,8 +41,9 @@ class Project:
 
     @property
     def templates(self) -> Path:
-        """The Jinja2 page templates."""
-        return self.root / "templates"
+        """The Jinja2 page templates: the project's own, else those bundled with apimap."""
+        own = self.root / "templates"
+        return own if own.is_dir() else bundled_templates()
 
     @property
     def docs(self) -> Path:
