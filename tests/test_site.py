@@ -69,3 +69,15 @@ def test_spec_text_cannot_inject_markup_into_the_html(project: Path) -> None:
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
     assert 'href="javascript:' not in page
     assert "[here](javascript:alert(1))" in page
+
+
+def test_every_page_loads_the_table_style_and_script(project: Path) -> None:
+    shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
+    build(Project(project), examples=False)
+    html = project / "docs" / "_build" / "html"
+    for name in ("apimap.css", "apimap.js"):
+        assert (html / "_static" / name).read_bytes() == (ROOT / "docs" / "_static" / name).read_bytes()
+    for page in ("generated/en/torch.amax.html", "generated/zh_CN/index.html", "index.html"):
+        text = (html / page).read_text(encoding="utf-8")
+        assert 'href="../../_static/apimap.css' in text or 'href="_static/apimap.css' in text, page
+        assert 'src="../../_static/apimap.js' in text or 'src="_static/apimap.js' in text, page

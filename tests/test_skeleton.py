@@ -12,9 +12,11 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 
-from generator.skeleton import SKELETON
+from generator import Project
+from generator.skeleton import SKELETON, bundled_templates, skeleton_files
 
 from .conftest import ROOT
 
@@ -65,3 +67,16 @@ def test_an_init_project_builds_from_the_installed_wheel(tmp_path: Path) -> None
     for lang in ("en", "zh_CN"):
         page = (html / lang / "torch.nn.functional.softsign.html").read_text(encoding="utf-8")
         assert "mindspore.ops.softsign" in page and "<table" in page
+
+
+def test_a_project_without_templates_uses_the_bundled_ones(tmp_path: Path) -> None:
+    assert Project(tmp_path).templates == bundled_templates() == ROOT / "templates"
+    (tmp_path / "templates").mkdir()
+    assert Project(tmp_path).templates == tmp_path / "templates"
+
+
+def test_the_skeleton_is_what_the_wheel_bundles() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    bundled = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert bundled == {"templates": "generator/templates"} | {rel: f"generator/skeleton/{rel}" for rel in SKELETON}
+    assert set(skeleton_files()) == set(SKELETON)
