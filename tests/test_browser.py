@@ -124,7 +124,7 @@ def _screenshot(chromium: str, url: str, path: Path) -> None:
 
 @pytest.mark.parametrize(("lang", "switch"), [("en", "中文"), ("zh_CN", "English")])
 def test_rprop_page_renders_table_code_and_language_switch(
-    site: str, chromium: str, shots: Path, lang: str, switch: str
+    chromium: str, site: str, shots: Path, lang: str, switch: str
 ) -> None:
     url = f"{site}/generated/{lang}/torch.optim.Rprop.html"
     dom = _dom(chromium, url)
@@ -136,7 +136,7 @@ def test_rprop_page_renders_table_code_and_language_switch(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_overview_page_lists_the_pairs(site: str, chromium: str, shots: Path, lang: str) -> None:
+def test_overview_page_lists_the_pairs(chromium: str, site: str, shots: Path, lang: str) -> None:
     url = f"{site}/generated/{lang}/index.html"
     dom = _dom(chromium, url)
     namespaces = {p.stem.rsplit(".", 1)[0] for p in (ROOT / "mappings").glob("torch.*.yaml")}
@@ -145,14 +145,14 @@ def test_overview_page_lists_the_pairs(site: str, chromium: str, shots: Path, la
     _screenshot(chromium, url, shots / f"overview-{lang}.png")
 
 
-def test_formula_is_typeset(site: str, chromium: str, shots: Path) -> None:
+def test_formula_is_typeset(chromium: str, site: str, shots: Path) -> None:
     url = f"{site}/generated/en/torch.optim.Rprop.html"
     dom = _dom(chromium, url)
     assert "<mjx-container" in dom, "MathJax did not typeset the formula"
     _screenshot(chromium, url, shots / "formula-en.png")
 
 
-def test_search_finds_rprop(site: str, chromium: str) -> None:
+def test_search_finds_rprop(chromium: str, site: str) -> None:
     dom = _dom(chromium, f"{site}/search.html?q=Rprop")
     assert 'href="generated/en/torch.optim.Rprop.html' in dom
 
@@ -348,7 +348,7 @@ TABLE_FACTS = """(() => {
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 @pytest.mark.parametrize("page", ["torch.optim.Rprop", "torch.nn.Conv2d", "index"])
 def test_tables_fit_the_page_with_labels_on_one_line(
-    site: str, devtools: DevTools, shots: Path, page: str, lang: str, width: int
+    devtools: DevTools, site: str, shots: Path, page: str, lang: str, width: int
 ) -> None:
     tab = Tab(devtools, width=width)
     try:

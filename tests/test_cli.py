@@ -25,7 +25,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    for command in ("build", "check", "schema"):
+    for command in ("build", "check", "schema", "init", "--verbose"):
         assert command in out
 
 
