@@ -17,6 +17,7 @@ from generator.errors import BuildError
 __all__ = ["SKELETON", "bundled_templates", "skeleton_files", "template_files"]
 
 SKELETON = (
+    ".gitignore",
     "docs/conf.py",
     "docs/index.md",
     "docs/_static/apimap.css",

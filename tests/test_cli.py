@@ -242,7 +242,7 @@ def test_init_makes_a_project_that_checks_and_builds_with_the_bundled_templates(
     code, out, _ = _run(capsys, "init", "site")
     assert code == 0
     assert out.splitlines() == [
-        f"apimap: wrote 6 files in {tmp_path.resolve() / 'site'}",
+        f"apimap: wrote 7 files in {tmp_path.resolve() / 'site'}",
         "apimap: next, `apimap --root site build` renders the pages and builds the site",
     ]
     assert not (tmp_path / "site" / "templates").exists()
@@ -264,7 +264,7 @@ def test_init_templates_copies_the_bundled_templates_and_keeps_existing_files(
     conf.write_text(conf.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
     code, out, _ = _run(capsys, "init", "--templates", str(tmp_path))
     assert code == 0
-    assert out.splitlines()[0] == f"apimap: wrote 5 files in {tmp_path.resolve()}, kept 6 that exist"
+    assert out.splitlines()[0] == f"apimap: wrote 5 files in {tmp_path.resolve()}, kept 7 that exist"
     assert conf.read_text(encoding="utf-8").endswith("# ours\n")
     for template in (ROOT / "templates").iterdir():
         assert (tmp_path / "templates" / template.name).read_bytes() == template.read_bytes()
