@@ -80,7 +80,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) 
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "generated"))
     shutil.copytree(ROOT / "mappings", root / "mappings")
     # example results are keyed by their content, so runs of this module may share them
-    if pytestconfig.cache is not None:
+    if getattr(pytestconfig, "cache", None) is not None:
         (root / ".apimap-cache").symlink_to(pytestconfig.cache.mkdir("apimap-site-examples"))
     project = Project(root)
     build(project, timeout=600)  # generous: a loaded CI machine is slow, and this is not a test of speed
