@@ -17,6 +17,7 @@ from generator.errors import ApimapError, ErrorGroup, Location, SpecError
 from generator.files import write_atomic
 from generator.model import LANGUAGES
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
+from generator.skeleton import bundled_templates
 from generator.validate import Corpus, load_corpus, spec_paths
 
 __all__ = ["BuildReport", "Progress", "Project", "build", "render_all"]
@@ -38,8 +39,9 @@ class Project:
 
     @property
     def templates(self) -> Path:
-        """The Jinja2 page templates."""
-        return self.root / "templates"
+        """The Jinja2 page templates: the project's own, else those bundled with apimap."""
+        own = self.root / "templates"
+        return own if own.is_dir() else bundled_templates()
 
     @property
     def docs(self) -> Path:

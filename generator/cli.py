@@ -16,6 +16,7 @@ from generator import Project, build
 from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError, relative
 from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
+from generator.quiet import quiet_frameworks
 from generator.validate import Corpus, load_corpus, spec_paths
 
 EXIT_OK = 0
@@ -61,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if not args.verbose:
+            quiet_frameworks()
         project = Project(Path(args.root))
+        if args.func in _NEEDS_MAPPINGS:
+            _require_project(project, html=args.func is _build and not args.no_html)
         code: int = args.func(project, args)
         return code
     except ErrorGroup as group:
@@ -109,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--root", default=".", help="project folder holding mappings/, templates/, docs/ (default: .)")
+    parser.add_argument(
+        "--verbose", action="store_true", help="show the frameworks' own logging and deprecation warnings"
+    )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     cmd = commands.add_parser("build", help="render every page and build the HTML site")
@@ -152,7 +160,21 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed schema is stale")
     cmd.set_defaults(func=_schema)
+
+    cmd = commands.add_parser("init", help="start a project: a starter spec and the Sphinx configuration")
+    cmd.add_argument("dir", metavar="DIR", nargs="?", help="the project folder (default: --root)")
+    cmd.add_argument("--templates", action="store_true", help="also copy the bundled page templates, to edit them")
+    cmd.set_defaults(func=_init)
     return parser
+
+
+def _require_project(project: Project, *, html: bool) -> None:
+    """Fail with the folder looked in and the fix, rather than deep inside a stage."""
+    fix = "run apimap in a project folder, pass --root DIR, or start a project with `apimap init`"
+    if not project.mappings.is_dir():
+        raise UsageError(f"no such folder: {project.mappings.resolve()} ({fix})")
+    if html and not (project.docs / "conf.py").is_file():
+        raise UsageError(f"no Sphinx configuration: {(project.docs / 'conf.py').resolve()} ({fix})")
 
 
 class _Bar:
@@ -235,8 +257,6 @@ def _new(project: Project, args: argparse.Namespace) -> int:
         if not re.fullmatch(QUALIFIED_NAME_PATTERN, name):
             raise UsageError(f"{name!r} is not a qualified API name such as torch.optim.Rprop")
     path = project.mappings / f"{args.torch_api}.yaml"
-    if not project.mappings.is_dir():
-        raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --force to overwrite it")
     spec = draft(args.torch_api, args.mindspore_api)
@@ -277,8 +297,6 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
             raise StaleError(f"{path} is stale; run `apimap schema` to regenerate it")
         print(f"apimap: {path} is up to date")
         return EXIT_OK
-    if not project.mappings.is_dir():
-        raise UsageError(f"no such folder: {project.mappings} (is --root the project folder?)")
     write_atomic(path, text)
     print(f"apimap: wrote {path}")
     return EXIT_OK
@@ -294,3 +312,21 @@ def _cache(project: Project, args: argparse.Namespace) -> int:
     entries, size = cache.size()
     print(f"apimap: {relative(project.cache)} holds {entries} entries ({size} bytes)")
     return EXIT_OK
+
+
+def _init(project: Project, args: argparse.Namespace) -> int:
+    from generator import write_tree
+    from generator.skeleton import skeleton_files, template_files
+
+    root = Path(args.dir) if args.dir is not None else project.root
+    wanted = skeleton_files() | (template_files() if args.templates else {})
+    new = {rel: text for rel, text in wanted.items() if not (root / rel).exists()}
+    write_tree(root, new, keep=None)
+    kept = len(wanted) - len(new)
+    print(f"apimap: wrote {len(new)} files in {root.resolve()}" + (f", kept {kept} that exist" if kept else ""))
+    where = "" if root.resolve() == Path.cwd().resolve() else f"--root {root} "
+    print(f"apimap: next, `apimap {where}build` renders the pages and builds the site")
+    return EXIT_OK
+
+
+_NEEDS_MAPPINGS = (_build, _check, _export, _schema, _new, _cache)

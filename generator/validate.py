@@ -86,7 +86,7 @@ def is_spec(path: Path, *, mappings: Path) -> bool:
 def spec_paths(directory: Path) -> list[Path]:
     """The spec files in ``directory``, in a stable order."""
     if not directory.is_dir():
-        raise UsageError(f"no such folder: {relative(directory)} (is --root the project folder?)")
+        raise UsageError(f"no such folder: {directory.resolve()}")
     return sorted(p for p in directory.iterdir() if is_spec(p, mappings=directory) and p.is_file())
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# MindSpore reads its log level once, on import: errors only, as apimap's own commands do
+os.environ.setdefault("GLOG_v", "3")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

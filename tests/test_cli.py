@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from generator import Project
 from generator.cli import main, schema_text
 
 from .conftest import DATA, ROOT
@@ -22,7 +26,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    for command in ("build", "check", "schema"):
+    for command in ("build", "check", "schema", "init", "--verbose"):
         assert command in out
 
 
@@ -245,7 +249,8 @@ def test_schema_check_exits_1_when_stale_and_writes_nothing(
         (["check", "--offline", "--strict"], r"unrecognized arguments: --strict"),
         (
             ["--root", "nowhere", "check", "--offline"],
-            r"no such folder: nowhere/mappings \(is --root the project folder\?\)",
+            r"no such folder: /\S+/nowhere/mappings \(run apimap in a project folder, pass --root DIR, "
+            r"or start a project with `apimap init`\)",
         ),
         (["new", "amax", "mindspore.ops.amax"], r"'amax' is not a qualified API name such as torch\.optim\.Rprop"),
         (["new", "torch.amax", "../x"], r"'\.\./x' is not a qualified API name such as torch\.optim\.Rprop"),
@@ -420,3 +425,79 @@ def test_cache_prune_removes_nothing_when_a_spec_is_invalid(
     assert code == 2 and out == ""
     assert err.splitlines()[0].startswith("mappings/torch.amax.yaml:3:1: invalid YAML")
     assert entry.is_file()
+
+
+def _python_m_generator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "GLOG_v"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_check_keeps_the_frameworks_logging_off_the_terminal_unless_verbose() -> None:
+    quiet = _python_m_generator("check", cwd=ROOT)
+    assert quiet.returncode == 0, quiet.stderr
+    assert [line for line in quiet.stderr.splitlines() if "[WARNING]" in line or "Warning" in line] == []
+    loud = _python_m_generator("--verbose", "check", cwd=ROOT)
+    assert loud.returncode == 0, loud.stderr
+    assert "[WARNING] ME(" in loud.stderr, "--verbose should let MindSpore's own logging through"
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["export"], ["schema", "--check"]])
+def test_outside_a_project_the_error_names_the_folder_and_the_fix(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, *command)
+    assert code == 3
+    assert err == (
+        f"apimap: error: no such folder: {tmp_path.resolve() / 'mappings'} "
+        "(run apimap in a project folder, pass --root DIR, or start a project with `apimap init`)\n"
+    )
+    assert out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_build_without_a_sphinx_project_names_the_missing_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mappings").mkdir()
+    code, _, err = _run(capsys, "--root", str(tmp_path), "build", "--no-run")
+    assert code == 3
+    assert err.startswith(f"apimap: error: no Sphinx configuration: {tmp_path.resolve() / 'docs' / 'conf.py'} (")
+
+
+def test_init_makes_a_project_that_checks_and_builds_with_the_bundled_templates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "init", "site")
+    assert code == 0
+    assert out.splitlines() == [
+        f"apimap: wrote 7 files in {tmp_path.resolve() / 'site'}",
+        "apimap: next, `apimap --root site build` renders the pages and builds the site",
+    ]
+    assert not (tmp_path / "site" / "templates").exists()
+    monkeypatch.chdir(tmp_path / "site")
+    assert _run(capsys, "check")[0] == 0
+    code, out, err = _run(capsys, "build")
+    assert (code, err) == (0, "")
+    page = tmp_path / "site" / "docs" / "_build" / "html" / "generated" / "zh_CN" / "torch.nn.functional.softsign.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<table" in html and "apimap.css" in html
+    assert "[-0.75" in html, "the example ran and its output is on the page"
+
+
+def test_init_templates_copies_the_bundled_templates_and_keeps_existing_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "init", str(tmp_path))[0] == 0
+    conf = tmp_path / "docs" / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "init", "--templates", str(tmp_path))
+    assert code == 0
+    assert out.splitlines()[0] == f"apimap: wrote 5 files in {tmp_path.resolve()}, kept 7 that exist"
+    assert conf.read_text(encoding="utf-8").endswith("# ours\n")
+    for template in (ROOT / "templates").iterdir():
+        assert (tmp_path / "templates" / template.name).read_bytes() == template.read_bytes()
+    assert Project(tmp_path).templates == tmp_path / "templates"

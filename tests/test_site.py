@@ -122,3 +122,15 @@ def test_every_construct_of_the_prose_subset_builds_without_warnings(project: Pa
     assert "<ol" in page and "<blockquote>" in page and "<em>in place</em>" in page and "See <em>the</em>" in page
     assert page.count('class="math') == 4  # two inline in the differences, one display, one in the table
     assert '<code class="docutils literal notranslate"><span class="pre">a|b</span></code>' in page
+
+
+def test_every_page_loads_the_table_style_and_script(project: Path) -> None:
+    shutil.copy(ROOT / "tests" / "data" / "specs" / "torch.amax.yaml", project / "mappings")
+    build(Project(project), examples=False)
+    html = project / "docs" / "_build" / "html"
+    for name in ("apimap.css", "apimap.js"):
+        assert (html / "_static" / name).read_bytes() == (ROOT / "docs" / "_static" / name).read_bytes()
+    for page in ("generated/en/torch.amax.html", "generated/zh_CN/index.html", "index.html"):
+        text = (html / page).read_text(encoding="utf-8")
+        assert 'href="../../_static/apimap.css' in text or 'href="_static/apimap.css' in text, page
+        assert 'src="../../_static/apimap.js' in text or 'src="_static/apimap.js' in text, page
