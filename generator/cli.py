@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
     cmd.set_defaults(func=_export)
 
+    cmd = commands.add_parser("table", help="the compact rows of the mapping table (mappings/rows/)")
+    table = cmd.add_subparsers(title="table commands", required=True, metavar="TABLE_COMMAND")
+    cmd = table.add_parser("import", help="rewrite mappings/rows/ from a published table against the installed versions")
+    cmd.add_argument("tsv", metavar="TABLE.tsv", help="tab-separated: section, torch_api, mindspore_api, description")
+    cmd.set_defaults(func=_table_import)
+
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
     cmd.set_defaults(func=_schema)
@@ -156,6 +162,34 @@ def _export(project: Project, args: argparse.Namespace) -> int:
     schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
     schema.write_text(export_schema(), encoding="utf-8")
     print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
+    return EXIT_OK
+
+
+def _table_import(project: Project, args: argparse.Namespace) -> int:
+    from generator import write_tree
+    from generator.table import load_table, table_paths
+    from generator.table_import import import_table, read_published, rows_folder
+
+    specs = frozenset(f.spec.torch.name for f in load_corpus(spec_paths(project.mappings)).files)
+    existing = {n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()}
+    files, report = import_table(read_published(Path(args.tsv)), specs=specs, existing=existing)
+    write_tree(rows_folder(project.mappings), files, keep=frozenset())
+    load_table(table_paths(project.mappings), specs=specs)  # what was written reads back
+    for name, why in report.removed:
+        print(f"removed: {name}: {why}")
+    for name, why in report.unread:
+        print(f"signature unread: {name}: {why}")
+    for old, new in report.renamed:
+        print(f"renamed: {old} -> {new}")
+    for torch_name, ms_name, why in report.contradicted[:5]:
+        print(f"published as consistent, but {torch_name} -> {ms_name}: {why}")
+    print(
+        f"apimap: {report.rows} published rows; {len(report.out_of_scope)} torchvision/torchaudio/torchtext rows"
+        f" out of scope; {len(report.with_spec)} with a full spec; {report.resolved} pairs resolved, "
+        f"{len(report.removed)} names removed, {len(report.unread)} signatures unread, {report.mint} mint "
+        f"counterparts added; {len(report.contradicted)} of {report.legacy_consistent} published "
+        f"'consistent' claims contradicted; wrote {len(files)} files in {rows_folder(project.mappings)}"
+    )
     return EXIT_OK
 
 
