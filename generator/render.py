@@ -16,6 +16,8 @@ from typing import NamedTuple
 import jinja2
 
 from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
+from generator.overview import Checks, overview_groups, rules_table
+from generator.table import Table
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -254,13 +256,24 @@ def render_page(
     )
 
 
-def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment) -> str:
-    """The overview page: one table per torch namespace, every pair listed."""
-    groups: dict[str, list[Spec]] = {}
-    for spec in sorted(specs, key=lambda s: s.torch.name):
-        groups.setdefault(namespace(spec.torch.name), []).append(spec)
+def render_overview(
+    specs: Sequence[Spec],
+    *,
+    lang: str,
+    env: jinja2.Environment,
+    table: Table | None = None,
+    checks: Checks | None = None,
+) -> str:
+    """The overview page: the rules, then one table per torch namespace, every pair listed.
+
+    ``table`` adds the compact rows; ``checks`` says which pairs were executed.
+    """
+    groups = overview_groups(specs, table, checks or {}, lang, category_text=_CATEGORY[lang])
+    pages = sorted(spec.torch.name for spec in specs)
     template = env.get_template("overview.md.jinja")
-    return template.render(groups=groups, lang=lang, words=words(env, lang), other=_other(lang))
+    return template.render(
+        groups=groups, pages=pages, rules=rules_table(lang), lang=lang, words=words(env, lang), other=_other(lang)
+    )
 
 
 def words(env: jinja2.Environment, lang: str) -> jinja2.environment.TemplateModule:
