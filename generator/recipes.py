@@ -4,21 +4,26 @@ A derived "consistent", "names differ" or "defaults differ" is also a claim
 about behaviour. A recipe writes one snippet per framework that calls the API
 on the same generated inputs and leaves what it returned in ``result``; both
 run in the persistent workers of `generator.run` (cached), and the results are
-compared like an example's. Recipes:
+compared like an example's: values within float32 tolerance, and shapes.
 
-``unary``      an elementwise function of one float tensor
-``binary``     two float tensors that broadcast, (3, 4) and (4,)
-``reduce``     a reduction over everything, then over dimension 1 (given by position)
-``compare``    a comparison of two tensors with some equal elements
-``shape``      a constructor from a shape, e.g. ``zeros((2, 3))``
-``random``     a random constructor from a shape, compared by shape and dtype
-``method``     a tensor method without arguments, ``x.abs()``
-``method_binary``  a tensor method with one tensor argument, ``x.add(y)``
-``module``     a layer built with its defaults, then called on one tensor
-``module_binary``  a layer built with its defaults, called on two tensors (losses)
+A recipe is one line, ``KIND`` or ``KIND(ARGUMENTS)``, over inputs that every
+snippet defines the same way in both frameworks: ``x`` and ``z`` (3×4 floats),
+``y`` (4 floats, broadcasts against ``x``), ``xc``/``yc`` (with equal elements,
+for comparisons), ``m`` (3×3, invertible), ``v`` (3 floats), ``xt`` (4×3),
+``x3``/``x4``/``x5`` (batches with 3 channels and 1-3 spatial dimensions),
+``mask`` (3×4 booleans), ``ix`` (indices 0 and 2), ``gi`` (3×4 indices below 3),
+``xs`` (the list ``[x, z]``), ``bt`` (2×3×3), ``xi``/``yi``/``vi`` (integers),
+``ys`` (4 sorted floats). The kinds:
 
-The rule guesses from the parameter names; a row's ``recipe`` field overrides it,
-and ``none`` turns execution off for that row.
+``call(ARGS)``      ``result = api(ARGS)``, e.g. ``call(x, 1)``
+``reduce``          ``api(x)`` and ``api(x, 1)``: over everything, then over dimension 1
+``method(ARGS)``    ``result = x.api(ARGS)``, for tensor methods; ``method[m](ARGS)`` calls it on ``m``
+``module(C)(ARGS)`` a layer built with arguments C, then called, e.g. ``module(2)(x4)``
+``random(ARGS)``    a random constructor, compared by the shape and dtype of what it returns
+``none``            not executed
+
+The rule guesses arguments from the torch parameter names (`_VALUES`); a row's
+``recipe`` field overrides the guess.
 """
 
 from __future__ import annotations
@@ -26,58 +31,138 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
-from generator.model import Compare, Example, Signature, Text
+from generator.model import Compare, Example, Parameter, Text
 from generator.overview import Checks, Status
 from generator.table import Pair, Table
 
-RECIPES = ("unary", "binary", "reduce", "compare", "shape", "random", "method", "method_binary", "module", "module_binary")
-Recipe = Literal[
-    "unary", "binary", "reduce", "compare", "shape", "random", "method", "method_binary", "module", "module_binary"
-]
+KINDS = ("call", "reduce", "method", "module", "random", "none")
 
-_INPUTS = {"input", "x", "self", "a", "tensor", "input_x", "A"}
-_OTHERS = {"other", "y", "b", "tensor2", "input2", "exponent", "B"}
+_INPUTS = {"input", "x", "self", "a", "tensor", "input_x", "A", "x1", "dividend", "sorted_sequence", "elements"}
 _COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge", "equal", "greater", "less", "greater_equal", "less_equal"}
-_COMPARISONS |= {"not_equal", "isclose", "maximum", "minimum", "fmax", "fmin"}
-_SHAPES = {"size", "shape"}
+_COMPARISONS |= {"not_equal", "isclose", "maximum", "minimum", "fmax", "fmin", "allclose", "isin"}
+_VALUES = {  # an argument for a required torch parameter, by its name
+    **dict.fromkeys(("other", "y", "values", "exponent", "x2", "divisor", "test_elements"), "y"),
+    **dict.fromkeys(("tensor1", "tensor2", "input2", "src", "end", "target", "positive"), "z"),
+    **dict.fromkeys(("vec", "vec1", "vec2"), "v"),
+    **dict.fromkeys(("mat", "mat1"), "m"),
+    **dict.fromkeys(("batch1", "batch2"), "bt"),
+    **dict.fromkeys(("input1", "anchor", "negative"), "x"),
+    **dict.fromkeys(("upscale_factor", "downscale_factor"), "1"),
+    **dict.fromkeys(("dim", "axis", "dimension", "dim0", "axis0", "destination"), "1"),
+    **dict.fromkeys(("dim1", "axis1", "source"), "0"),
+    **dict.fromkeys(("shifts", "chunks", "split_size", "split_size_or_sections", "indices_or_sections"), "2"),
+    **dict.fromkeys(("k", "repeats", "kernel_size", "output_size", "num_samples", "length", "diagonal"), "2"),
+    **dict.fromkeys(("padding", "groups", "p", "norm_type"), "1"),
+    **dict.fromkeys(("value", "fill_value", "weight", "threshold", "lambd", "maxnorm", "alpha"), "0.5"),
+    **dict.fromkeys(("window_length", "steps"), "5"),
+    **dict.fromkeys(("n", "row", "col", "in_channels", "num_features", "num_channels"), "3"),
+    **dict.fromkeys(("in_features", "normalized_shape"), "5"),
+    **dict.fromkeys(("out_features", "out_channels"), "2"),
+    "dims": "(0,)",
+    "shape": "(2, 3, 4)",
+    "size": "(2, 3, 4)",
+    "mask": "mask",
+    "condition": "mask",
+    "index": "ix",
+    "indices": "ix",
+    "mat2": "xt",
+    "start": "0",
+}
+_INDEXED = ("gather", "scatter", "take_along")
+_FIRST = {  # the first tensor where a (3, 4) float does not fit, by API leaf name
+    **dict.fromkeys(("addr", "mv", "addbmm", "trace", "matrix_exp", "matrix_power", "pinverse", "cross"), "m"),
+    **dict.fromkeys(("cholesky", "inverse", "logdet", "det", "slogdet", "lu", "qr", "svd", "eig", "eigvals"), "m"),
+    **dict.fromkeys(("cholesky_inverse", "eigh", "eigvalsh", "inv", "matrix_rank", "cond"), "m"),
+    **dict.fromkeys(("addmv", "ger", "outer", "dot", "inner", "vdot"), "v"),
+    **dict.fromkeys(("bmm", "baddbmm"), "bt"),
+    **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "gcd", "lcm", "bitwise_not"), "xi"),
+    **dict.fromkeys(("bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift"), "xi"),
+    "bincount": "vi",
+    "searchsorted": "ys",
+}
+_CALLS = {  # whole argument lists the parameter names cannot tell
+    "linspace": "call(0.0, 1.0, 5)",
+    "logspace": "call(0.0, 1.0, 5)",
+    "meshgrid": "call(v, y)",
+}
 
 
-def choose(pair: Pair) -> Recipe | None:
-    """The recipe for a pair: its override, or the rule's guess; None when none applies."""
+def choose(pair: Pair) -> str | None:
+    """The recipe of a pair: its override, or the rule's guess; None when nothing applies."""
     if pair.target.recipe is not None:
-        return None if pair.target.recipe == "none" else pair.target.recipe  # type: ignore[return-value]
+        return None if pair.target.recipe == "none" else pair.target.recipe
     torch, ms = pair.torch_signature, pair.mindspore_signature
     if torch is None or ms is None or pair.removed is not None:
         return None
     leaf = pair.torch.rsplit(".", 1)[-1]
+    if leaf in _CALLS:
+        return _CALLS[leaf]
     required = [p for p in torch.parameters if p.default is None and p.kind in ("positional", "normal")]
-    names = [p.name for p in required]
     if pair.torch.startswith("torch.Tensor."):
         if not pair.mindspore.startswith("mindspore.Tensor.") or leaf.endswith("_"):
             return None
-        if not names:
-            return "method"
-        return "method_binary" if len(names) == 1 and names[0] in _OTHERS else None
+        args = _arguments(required, leaf)
+        receiver = f"[{_FIRST[leaf]}]" if leaf in _FIRST else ""
+        return None if args is None else f"method{receiver}({args})"
     if leaf[:1].isupper():
-        if not pair.torch.startswith("torch.nn.") or any(p.default is None for p in ms.parameters):
+        if not pair.torch.startswith("torch.nn.") or "Cell" in leaf or leaf.startswith(("RNN", "LSTM", "GRU")):
             return None
-        return "module_binary" if leaf.endswith("Loss") else "module"
-    if any(p.kind == "var_positional" and p.name in _SHAPES for p in torch.parameters) or names[:1] == ["size"]:
-        return "random" if "rand" in leaf else "shape" if len(names) <= 1 else None
-    if len(names) == 1 and names[0] in _INPUTS:
-        if "rand" in leaf or leaf.endswith("_"):
+        ctor = _arguments(required, leaf)
+        if ctor is None:
             return None
-        return "reduce" if torch.get("dim") is not None and _dim_second(torch) else "unary"
-    if len(names) == 2 and names[0] in _INPUTS and names[1] in _OTHERS:
-        return "compare" if leaf in _COMPARISONS else "binary"
-    return None
+        data = _data(leaf)
+        called = f"{data}, y{data[1:]}" if leaf.endswith("Loss") else data  # a loss takes input and target
+        return f"module({ctor})({called})"
+    sizes = [p for p in torch.parameters if p.name in ("size", "shape") and p.kind in ("var_positional", "normal")]
+    if sizes and sizes[0] is torch.parameters[0]:
+        return f"random({_VALUES['size']})" if "rand" in leaf else f"call({_VALUES['size']})"
+    if "rand" in leaf or leaf.endswith("_") or not required:
+        return None
+    if required[0].name in _INPUTS:
+        rest = _arguments(required[1:], leaf)
+        if rest is None:
+            return None
+        if not rest and torch.get("dim") is not None and _dim_second(torch.parameters):
+            return "reduce"
+        if rest == "y" and leaf in _COMPARISONS:
+            return "call(xc, yc)"
+        first = _FIRST.get(leaf) or _data(leaf)
+        return f"call({', '.join(a for a in (first, rest) if a)})"
+    if [p.name for p in required] == ["tensors"]:
+        return "call(xs)"
+    args = _arguments(required, leaf)
+    return None if args is None else f"call({args})"
 
 
-def _dim_second(signature: Signature) -> bool:
-    positional = [p.name for p in signature.parameters if p.kind in ("positional", "normal")]
+def _arguments(params: list[Parameter], leaf: str) -> str | None:
+    """The arguments for ``params`` by name, or None when one has no known value."""
+    values = []
+    for p in params:
+        value = _VALUES.get(p.name)
+        if value is None:
+            return None
+        if value == "ix" and leaf.startswith(_INDEXED):
+            value = "gi"
+        elif value == "xt" and any(q.name == "mat1" for q in params):
+            value = "z"  # addmm(x, m, z): (3, 3) @ (3, 4)
+        elif value == "y" and _FIRST.get(leaf) == "xi":
+            value = "yi"
+        values.append(value)
+    return ", ".join(values)
+
+
+def _data(leaf: str) -> str:
+    """The input a layer or function of 1, 2 or 3 spatial dimensions takes."""
+    for suffix, name in (("1d", "x3"), ("2d", "x4"), ("3d", "x5")):
+        if leaf.lower().endswith(suffix) or f"{suffix}_" in leaf.lower():
+            return name
+    return "x4" if leaf[:1].isupper() else "x"
+
+
+def _dim_second(parameters: tuple[Parameter, ...]) -> bool:
+    positional = [p.name for p in parameters if p.kind in ("positional", "normal")]
     return positional[1:2] == ["dim"]
 
 
@@ -85,26 +170,21 @@ _HEAD = {
     "torch": "import numpy as np\nimport torch\n{imports}T = torch.from_numpy\n",
     "mindspore": "import numpy as np\nimport mindspore\n{imports}T = mindspore.Tensor\n",
 }
-_X = "x = np.random.default_rng(0).uniform(0.1, 0.9, (3, 4)).astype(np.float32)\n"
-_Y = "y = np.random.default_rng(1).uniform(0.1, 0.9, (4,)).astype(np.float32)\n"
-_XC = "x = np.array([[1, 2, 3, 4], [4, 3, 2, 1], [0, 2, 2, 5]], dtype=np.float32)\n"
-_YC = "y = np.array([1, 3, 2, 4], dtype=np.float32)\n"
-_X4 = "x = np.random.default_rng(0).uniform(0.1, 0.9, (2, 3, 4, 5)).astype(np.float32)\n"
-_Y4 = "y = np.random.default_rng(1).uniform(0.1, 0.9, (2, 3, 4, 5)).astype(np.float32)\n"
-_BODY: dict[str, Callable[[str], str]] = {
-    "unary": lambda f: _X + f"result = {f}(T(x))\n",
-    "binary": lambda f: _X + _Y + f"result = {f}(T(x), T(y))\n",
-    "reduce": lambda f: _X + f"result = [{f}(T(x)), {f}(T(x), 1)]\n",
-    "compare": lambda f: _XC + _YC + f"result = {f}(T(x), T(y))\n",
-    "shape": lambda f: f"result = {f}((2, 3))\n",
-    "random": lambda f: f"result = {f}((2, 3))\ndtype = str(result.dtype).rsplit('.', 1)[-1].lower()\n",
-    "method": lambda f: _X + f"result = T(x).{f}()\n",
-    "method_binary": lambda f: _X + _Y + f"result = T(x).{f}(T(y))\n",
-    "module": lambda f: _X4 + f"result = {f}()(T(x))\n",
-    "module_binary": lambda f: _X4 + _Y4 + f"result = {f}()(T(x), T(y))\n",
-}
-
-
+_INPUT_CODE = """\
+rng = np.random.default_rng(0)
+def u(*shape):
+    return T(rng.uniform(0.1, 0.9, shape).astype(np.float32))
+x, z, y, m, v, xt, bt = u(3, 4), u(3, 4), u(4), T(np.eye(3, dtype=np.float32) * 3 + 0.1), u(3), u(4, 3), u(2, 3, 3)
+xi, yi, vi = T(rng.integers(0, 9, (3, 4))), T(rng.integers(1, 9, (4,))), T(rng.integers(0, 5, (6,)))
+ys = T(np.sort(rng.uniform(0.1, 0.9, 4)).astype(np.float32))
+x3, x4, x5, y3, y4, y5 = u(2, 3, 4), u(2, 3, 4, 5), u(2, 3, 2, 4, 5), u(2, 3, 4), u(2, 3, 4, 5), u(2, 3, 2, 4, 5)
+xc = T(np.array([[1, 2, 3, 4], [4, 3, 2, 1], [0, 2, 2, 5]], dtype=np.float32))
+yc = T(np.array([1, 3, 2, 4], dtype=np.float32))
+mask = T(rng.uniform(0, 1, (3, 4)) > 0.5)
+ix = T(np.array([0, 2], dtype=np.int64))
+gi = T(rng.integers(0, 3, (3, 4)).astype(np.int64))
+xs = [x, z]
+"""
 # Lazy frameworks raise when a value is first read, so the snippet reads it: a failing
 # kernel is then an error of the snippet, not of the worker. Nested outputs are
 # flattened into one array of values and the text of their shapes.
@@ -122,14 +202,25 @@ result = np.concatenate([a.astype(np.float64).ravel() for a in parts]) if parts 
 """
 
 
-def snippets(recipe: Recipe, pair: Pair) -> dict[str, str]:
+def snippets(recipe: str, pair: Pair) -> dict[str, str]:
     """The code of both sides: each leaves the API's output in ``result`` and its shapes in ``shapes``."""
+    kind, _, args = recipe.partition("(")
+    args = f"({args}" if args else "()"
+    kind, _, receiver = kind.partition("[")
+    receiver = receiver.rstrip("]") or "x"
     code: dict[str, str] = {}
     for side, name in (("torch", pair.torch), ("mindspore", pair.mindspore)):
         module, leaf = name.rsplit(".", 1)
-        method = recipe.startswith("method")
-        imports = "" if method or module in ("torch", "mindspore") else f"import {module}\n"
-        code[side] = _HEAD[side].format(imports=imports) + _BODY[recipe](leaf if method else name) + _TAIL
+        imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
+        if kind == "reduce":
+            body = f"result = [{name}(x), {name}(x, 1)]\n"
+        elif kind == "method":
+            body = f"result = {receiver}.{leaf}{args}\n"
+        else:
+            body = f"result = {name}{args}\n"
+        if kind == "random":
+            body += "dtype = str(result.dtype).rsplit('.', 1)[-1].lower()\n"
+        code[side] = _HEAD[side].format(imports=imports) + _INPUT_CODE + body + _TAIL
     return code
 
 
@@ -144,10 +235,13 @@ class CheckResult:
     detail: str = ""
 
 
-def _example(recipe: Recipe) -> Example:
+def _example(recipe: str) -> Example:
     # values are compared as float64, with the tolerance of the float32 inputs
     names = [Compare(name="shapes")]
-    names += [Compare(name="dtype")] if recipe == "random" else [Compare(name="result", rtol=1e-5, atol=1e-6)]
+    if recipe.startswith("random"):
+        names.append(Compare(name="dtype"))
+    else:
+        names.append(Compare(name="result", rtol=1e-5, atol=1e-6))
     return Example(id="recipe", title=Text(en="recipe"), torch="-", mindspore="-", compare=tuple(names))
 
 
