@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
+    cmd.add_argument(
+        "--table-report", action="store_true", help="execute the table's pairs and list those whose claim is not executed"
+    )
     cmd.set_defaults(func=_check)
 
     cmd = commands.add_parser("new", help="write a new spec pre-filled from the installed torch and MindSpore")
@@ -78,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     table = cmd.add_subparsers(title="table commands", required=True, metavar="TABLE_COMMAND")
     cmd = table.add_parser("import", help="rewrite mappings/rows/ from a published table against the installed versions")
     cmd.add_argument("tsv", metavar="TABLE.tsv", help="tab-separated: section, torch_api, mindspore_api, description")
+    cmd.add_argument("--run", action="store_true", help="execute every pair and record the differences found")
     cmd.set_defaults(func=_table_import)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
@@ -129,13 +133,21 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 def _check(project: Project, args: argparse.Namespace) -> int:
     from generator.check import check
+    from generator.table import load_table, table_drift, table_paths
 
     corpus = load_corpus(spec_paths(project.mappings))
     problems = check(corpus, mappings=project.mappings, installed=not args.offline)
+    table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+    if not args.offline:
+        problems += table_drift(table)
     if problems:
         raise ErrorGroup(problems)
+    if args.table_report:
+        from generator.recipes import report, run_table
+
+        print(report(run_table(table, cache=project.cache, progress=_progress()), table))
     against = "" if args.offline else " and agree with the installed frameworks"
-    print(f"apimap: {len(corpus.files)} specs are valid{against}")
+    print(f"apimap: {len(corpus.files)} specs and {len(table.pairs)} table pairs are valid{against}")
     return EXIT_OK
 
 
@@ -172,9 +184,19 @@ def _table_import(project: Project, args: argparse.Namespace) -> int:
 
     specs = frozenset(f.spec.torch.name for f in load_corpus(spec_paths(project.mappings)).files)
     existing = {n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()}
-    files, report = import_table(read_published(Path(args.tsv)), specs=specs, existing=existing)
+    published = read_published(Path(args.tsv))
+    # with --run, the claims are first written as derived, without recorded differences, then executed
+    files, report = import_table(published, specs=specs, existing=existing, differs={} if args.run else None)
     write_tree(rows_folder(project.mappings), files, keep=frozenset())
-    load_table(table_paths(project.mappings), specs=specs)  # what was written reads back
+    table = load_table(table_paths(project.mappings), specs=specs)  # what was written reads back
+    if args.run:
+        from generator.recipes import recorded_differences, run_table
+        from generator.recipes import report as run_report
+
+        results = run_table(table, cache=project.cache, progress=_progress())
+        files, report = import_table(published, specs=specs, existing=existing, differs=recorded_differences(results))
+        write_tree(rows_folder(project.mappings), files, keep=frozenset())
+        print(run_report(results, table))
     for name, why in report.removed:
         print(f"removed: {name}: {why}")
     for name, why in report.unread:

@@ -28,6 +28,7 @@ The rule guesses arguments from the torch parameter names (`_VALUES`); a row's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +236,11 @@ class CheckResult:
     detail: str = ""
 
 
+NO_KERNEL = "MindSpore has no CPU kernel for these inputs"
+_NO_KERNEL = re.compile(r"SelectKernel|CreateKernelMod|SetOperatorInfo|kernel \w+ unregistered|not support on CPU")
+"""What MindSpore says when the operation has no CPU kernel for the inputs: a finding, not a wrong recipe."""
+
+
 def _example(recipe: str) -> Example:
     # values are compared as float64, with the tolerance of the float32 inputs
     names = [Compare(name="shapes")]
@@ -275,6 +281,10 @@ def run_table(
                     request, pool=pool, cache=store, spec_text=code.encode(), refresh=refresh
                 )
             errors = [f"{side}: {o.error.strip().splitlines()[-1]}" for side, o in outcomes.items() if o.error]
+            ms_error = outcomes["mindspore"].error
+            if outcomes["torch"].error is None and ms_error is not None and _NO_KERNEL.search(ms_error):
+                results.append(CheckResult(pair.torch, pair.mindspore, recipe, "failed", NO_KERNEL))
+                continue
             if errors:
                 results.append(CheckResult(pair.torch, pair.mindspore, recipe, "signature", "; ".join(errors)))
                 continue
@@ -337,12 +347,14 @@ def _claims(pair: Pair) -> bool:
 
 
 def recorded_differences(results: list[CheckResult]) -> Mapping[tuple[str, str], Text]:
-    """For each failed check, the difference to record, derived from what the comparison found."""
-    return {
-        (r.torch, r.mindspore): Text(
-            en=f"executed ({r.recipe}), results differ: {r.detail}",
-            zh_CN=f"已执行（{r.recipe}），结果不同：{r.detail}",
-        )
-        for r in results
-        if r.status == "failed"
-    }
+    """For each failed check, the difference to record, derived from what the check found."""
+    found: dict[tuple[str, str], Text] = {}
+    for r in results:
+        if r.status != "failed":
+            continue
+        if r.detail == NO_KERNEL:
+            text = Text(en=f"executed {r.recipe}: {NO_KERNEL}", zh_CN=f"已执行 {r.recipe}：MindSpore 在 CPU 上没有适用于这些输入的算子")
+        else:
+            text = Text(en=f"executed {r.recipe}: results differ ({r.detail})", zh_CN=f"已执行 {r.recipe}：结果不同（{r.detail}）")
+        found[(r.torch, r.mindspore)] = text
+    return found

@@ -268,3 +268,31 @@ def format_rows(rows: Sequence[tuple[str | None, str | None]]) -> str:
     for t, m in rows:
         items.append(t if t == m and t is not None else f"{t or NONE}|{m or NONE}")
     return ", ".join(items)
+
+
+def table_drift(table: Table) -> list[ApimapError]:
+    """Where the recorded signatures no longer match the installed frameworks (`apimap check`)."""
+    from generator.table_import import installed_signature
+
+    errors: list[ApimapError] = []
+    seen: set[str] = set()
+    for file in table.files:
+        for name, entry in file.entries.items():
+            sides: list[tuple[str, TableEntry | TableTarget, Key]] = [(name, entry, (name,))]
+            sides += [(ms, target, (name, "targets", ms)) for ms, target in entry.targets.items()]
+            for api, side, key in sides:
+                if side.removed is not None or api in seen:
+                    continue
+                seen.add(api)
+                installed, why = installed_signature(api)
+                where = file.doc.locate((*key, "signature") if side.signature is not None else key)
+                if installed is None:
+                    if side.signature is not None:
+                        errors.append(SpecError(f"{api}: the installed version's signature cannot be read: {why}", where))
+                elif side.signature is None:
+                    errors.append(SpecError(f"{api}: the signature can now be read; run `apimap table import`", where))
+                elif installed != side.signature:
+                    errors.append(
+                        SpecError(f"{api}: recorded {side.signature}, installed {installed}; run `apimap table import`", where)
+                    )
+    return errors

@@ -27,7 +27,7 @@ import yaml
 
 from generator.classify import classify
 from generator.errors import ApiNotFoundError, Location, SpecError, relative
-from generator.model import Category, Parameter, Row, Signature
+from generator.model import Category, Parameter, Row, Signature, Text
 from generator.table import ROWS_FOLDER, TableEntry, format_rows, parse_rows
 
 OUT_OF_SCOPE = ("torchvision.", "torchaudio.", "torchtext.")
@@ -94,9 +94,17 @@ def read_published(path: Path) -> list[Published]:
 
 
 def import_table(
-    published: list[Published], *, specs: frozenset[str], existing: Mapping[str, TableEntry]
+    published: list[Published],
+    *,
+    specs: frozenset[str],
+    existing: Mapping[str, TableEntry],
+    differs: Mapping[tuple[str, str], Text] | None = None,
 ) -> tuple[dict[str, str], ImportReport]:
-    """The files of ``mappings/rows/`` by name, and what the import found."""
+    """The files of ``mappings/rows/`` by name, and what the import found.
+
+    ``differs``, from executing the pairs, replaces every recorded difference;
+    without it the recorded ones are kept.
+    """
     report = ImportReport(rows=len(published))
     entries: dict[str, dict[str, Any]] = {}
     for pair in published:
@@ -137,7 +145,11 @@ def import_table(
             _pair_rows(entry, target)
             entry["targets"][mint] = target
             report.mint += 1
-    _keep_hand_written(entries, existing)
+    _keep_hand_written(entries, existing, keep_differs=differs is None)
+    for (torch_name, ms_name), text in (differs or {}).items():
+        target = entries.get(torch_name, {}).get("targets", {}).get(ms_name)
+        if target is not None:
+            target["differs"] = text.model_dump(exclude_none=True)
     files: dict[str, list[str]] = {}
     for torch_name in sorted(entries):
         files.setdefault(f"{torch_name.rsplit('.', 1)[0]}.yaml", []).append(_dump(torch_name, entries[torch_name]))
@@ -185,6 +197,11 @@ def _side(name: str, removed: str | None, report: ImportReport) -> dict[str, Any
     else:
         data["signature"] = str(signature)
     return data
+
+
+def installed_signature(name: str) -> tuple[Signature | None, str]:
+    """The signature the import records for an installed API, or None and why it cannot be read."""
+    return _signature(name)
 
 
 def _signature(name: str) -> tuple[Signature | None, str]:
@@ -253,7 +270,9 @@ def _mint(torch_name: str) -> str | None:
 _KEPT = ("note", "recipe", "differs")
 
 
-def _keep_hand_written(entries: dict[str, dict[str, Any]], existing: Mapping[str, TableEntry]) -> None:
+def _keep_hand_written(
+    entries: dict[str, dict[str, Any]], existing: Mapping[str, TableEntry], *, keep_differs: bool
+) -> None:
     for name, old in existing.items():
         entry = entries.get(name)
         if entry is None:
@@ -264,7 +283,7 @@ def _keep_hand_written(entries: dict[str, dict[str, Any]], existing: Mapping[str
             target = entry["targets"].get(ms)
             if target is None:
                 continue
-            for key in _KEPT:
+            for key in _KEPT if keep_differs else _KEPT[:-1]:
                 value = getattr(old_target, key)
                 if value is not None:
                     target[key] = value if isinstance(value, str) else value.model_dump(exclude_none=True)
