@@ -24,3 +24,4 @@ html_static_path = ["_static"]
 html_last_updated_fmt = None
 html_show_sphinx = False
 html_copy_source = False
+html_js_files = ["apimap-filter.js"]

@@ -24,11 +24,12 @@ classified by `generator.classify`. The subfolder keeps these files out of
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -196,7 +197,19 @@ def _typed(doc: Document) -> dict[str, TableEntry]:
     try:
         return _FILE.validate_python(doc.data)
     except ValidationError as exc:
-        raise ErrorGroup([_pydantic_error(doc, e) for e in exc.errors()]) from None
+        raise ErrorGroup([_error(doc, e) for e in exc.errors()]) from None
+
+
+def _error(doc: Document, error: Any) -> SpecError:
+    """A located error, with a 'did you mean' for a misspelt field of an entry or a target."""
+    found = _pydantic_error(doc, error)
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        model = TableTarget if len(loc) == 4 else TableEntry
+        guess = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else f"; expected one of {', '.join(model.model_fields)}"
+        return SpecError(f"unknown field {loc[-1]!r}{hint}", found.location)
+    return found
 
 
 def _entry_errors(
