@@ -167,13 +167,18 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 def _export(project: Project, args: argparse.Namespace) -> int:
     from generator.export import export_json, export_schema
 
+    from generator.recipes import run_table
+    from generator.table import load_table, table_paths
+
     corpus = load_corpus(spec_paths(project.mappings))
+    table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+    checks = run_table(table, cache=project.cache, progress=_progress())  # from the cache after a build
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(export_json(corpus), encoding="utf-8")
+    output.write_text(export_json(corpus, table, checks), encoding="utf-8")
     schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
     schema.write_text(export_schema(), encoding="utf-8")
-    print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
+    print(f"apimap: wrote {output} ({len(corpus.files)} specs, {len(table.pairs)} table pairs) and {schema}")
     return EXIT_OK
 
 
