@@ -28,7 +28,12 @@ The rule guesses arguments from the torch parameter names (`_VALUES`); a row's
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,9 +265,10 @@ def run_table(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[CheckResult]:
     """Execute every pair a recipe applies to, in both frameworks, and compare the results."""
-    from generator.run import Cache, Request, WorkerPool, compare, run_request
+    from generator.run import Cache, Request, WorkerPool, compare, run_request, versions
 
     store = Cache(cache) if cache else None
+    installed = repr(sorted(versions().items()))
     results: list[CheckResult] = []
     with WorkerPool(timeout=timeout) as pool:
         for done, pair in enumerate(table.pairs, 1):
@@ -272,10 +278,16 @@ def run_table(
             if recipe is None:
                 results.append(CheckResult(pair.torch, pair.mindspore, None, "signature", "no recipe applies"))
                 continue
+            code_of = snippets(recipe, pair)
+            key = _key(recipe, code_of, installed)
+            known = _cached(cache, key, pair) if cache and not refresh else None
+            if known is not None:
+                results.append(known)
+                continue
             example = _example(recipe)
             names = tuple(c.name for c in example.compare)
             outcomes = {}
-            for side, code in snippets(recipe, pair).items():
+            for side, code in code_of.items():
                 request = Request(side, code, f"<{pair.torch} -> {pair.mindspore}>", 1, names)  # type: ignore[arg-type]
                 outcomes[side] = run_request(
                     request, pool=pool, cache=store, spec_text=code.encode(), refresh=refresh
@@ -283,15 +295,46 @@ def run_table(
             errors = [f"{side}: {o.error.strip().splitlines()[-1]}" for side, o in outcomes.items() if o.error]
             ms_error = outcomes["mindspore"].error
             if outcomes["torch"].error is None and ms_error is not None and _NO_KERNEL.search(ms_error):
-                results.append(CheckResult(pair.torch, pair.mindspore, recipe, "failed", NO_KERNEL))
-                continue
-            if errors:
-                results.append(CheckResult(pair.torch, pair.mindspore, recipe, "signature", "; ".join(errors)))
-                continue
-            problems = compare(example, outcomes["torch"].values, outcomes["mindspore"].values)
-            status: Status = "failed" if problems else "verified"
-            results.append(CheckResult(pair.torch, pair.mindspore, recipe, status, "; ".join(problems)))
+                result = CheckResult(pair.torch, pair.mindspore, recipe, "failed", NO_KERNEL)
+            elif errors:
+                result = CheckResult(pair.torch, pair.mindspore, recipe, "signature", "; ".join(errors))
+            else:
+                problems = compare(example, outcomes["torch"].values, outcomes["mindspore"].values)
+                status: Status = "failed" if problems else "verified"
+                result = CheckResult(pair.torch, pair.mindspore, recipe, status, "; ".join(problems))
+            results.append(result)
+            if cache:
+                _store(cache, key, result)
     return results
+
+
+def _key(recipe: str, code: Mapping[str, str], installed: str) -> str:
+    """The cache key of a check: what both sides run and every version involved."""
+    parts = [str(_CACHE_FORMAT), recipe, code["torch"], code["mindspore"], installed, sys.version]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+_CACHE_FORMAT = 1
+_CACHE_FOLDER = "table"
+"""Beside the examples' cache: the outcome of each check, failures included, as JSON."""
+
+
+def _cached(cache: Path, key: str, pair: Pair) -> CheckResult | None:
+    try:
+        data = json.loads((cache / _CACHE_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+        return CheckResult(pair.torch, pair.mindspore, data["recipe"], data["status"], data["detail"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store(cache: Path, key: str, result: CheckResult) -> None:
+    folder = cache / _CACHE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"recipe": result.recipe, "status": result.status, "detail": result.detail}
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(tmp, folder / f"{key}.json")
 
 
 def check_table(
