@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
@@ -75,7 +75,7 @@ class BuildReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
-    table: Table = Table()
+    table: Table = field(default_factory=Table)
     checks: Checks | None = None
 
 
@@ -137,8 +137,14 @@ def build(
     before = _read_manifest(manifest)
     same = frozenset(r for r, p in prints.items() if before.get(r) == p and (project.generated / r).is_file())
     pages = render_all(
-        corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress, skip=same,
-        table=table, checks=checks,
+        corpus,
+        templates=project.templates,
+        outputs=outputs,
+        versions=versions,
+        progress=progress,
+        skip=same,
+        table=table,
+        checks=checks,
     )
     written, unchanged, removed = write_tree(project.generated, pages, keep=same | {MANIFEST})
     write_tree(project.generated, {MANIFEST: json.dumps(prints, indent=1, sort_keys=True) + "\n"}, keep=None)

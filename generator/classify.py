@@ -49,9 +49,7 @@ def general_differences() -> tuple[GeneralDifference, ...]:
     try:
         return TypeAdapter(tuple[GeneralDifference, ...]).validate_python(doc.data)
     except ValidationError as exc:
-        raise ErrorGroup(
-            [SpecError(str(e["msg"]), doc.locate(tuple(e["loc"]))) for e in exc.errors()]
-        ) from None
+        raise ErrorGroup([SpecError(str(e["msg"]), doc.locate(tuple(e["loc"]))) for e in exc.errors()]) from None
 
 
 @functools.cache
@@ -70,8 +68,6 @@ class Classification:
     """Torch names of rows whose defaults differ and no rule excuses."""
     excused: tuple[str, ...] = ()
     """Parameters that differ but a rule counts as consistent."""
-
-
 
 
 def classify(table: Sequence[Row], torch: Signature | None, mindspore: Signature | None) -> Classification:

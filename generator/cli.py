@@ -63,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
     cmd.add_argument(
-        "--table-report", action="store_true", help="execute the table's pairs and list those whose claim is not executed"
+        "--table-report",
+        action="store_true",
+        help="execute the table's pairs and list those whose claim is not executed",
     )
     cmd.set_defaults(func=_check)
 
@@ -79,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("table", help="the compact rows of the mapping table (mappings/rows/)")
     table = cmd.add_subparsers(title="table commands", required=True, metavar="TABLE_COMMAND")
-    cmd = table.add_parser("import", help="rewrite mappings/rows/ from a published table against the installed versions")
+    cmd = table.add_parser(
+        "import", help="rewrite mappings/rows/ from a published table against the installed versions"
+    )
     cmd.add_argument("tsv", metavar="TABLE.tsv", help="tab-separated: section, torch_api, mindspore_api, description")
     cmd.add_argument("--run", action="store_true", help="execute every pair and record the differences found")
     cmd.set_defaults(func=_table_import)
@@ -166,7 +170,6 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 
 def _export(project: Project, args: argparse.Namespace) -> int:
     from generator.export import export_json, export_schema
-
     from generator.recipes import run_table
     from generator.table import load_table, table_paths
 
@@ -188,7 +191,9 @@ def _table_import(project: Project, args: argparse.Namespace) -> int:
     from generator.table_import import import_table, read_published, rows_folder
 
     specs = frozenset(f.spec.torch.name for f in load_corpus(spec_paths(project.mappings)).files)
-    existing = {n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()}
+    existing = {
+        n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()
+    }
     published = read_published(Path(args.tsv))
     # with --run, the claims are first written as derived, without recorded differences, then executed
     files, report = import_table(published, specs=specs, existing=existing, differs={} if args.run else None)

@@ -118,9 +118,7 @@ def _api(name: str, kind: Literal["function", "class", "method"], sig: Signature
     )
 
 
-def export_document(
-    corpus: Corpus, table: Table | None = None, checks: Sequence[CheckResult] = ()
-) -> ExportDocument:
+def export_document(corpus: Corpus, table: Table | None = None, checks: Sequence[CheckResult] = ()) -> ExportDocument:
     """The export of every pair in the corpus and the table, sorted by torch and MindSpore name."""
     mappings: list[ExportMapping] = []
     for file in corpus.files:
@@ -164,7 +162,9 @@ def _table_pair(pair: Pair, checks: Sequence[CheckResult]) -> ExportTablePair:
         mindspore_signature=None if pair.mindspore_signature is None else str(pair.mindspore_signature),
         category=None if found is None else found.category.name.lower(),
         rows=[
-            ExportRow(category=r.category, torch=r.torch, mindspore=r.mindspore, kinds=[k.value for k in r.kind], note=None)
+            ExportRow(
+                category=r.category, torch=r.torch, mindspore=r.mindspore, kinds=[k.value for k in r.kind], note=None
+            )
             for r in pair.table
         ],
         removed=pair.removed.en if pair.removed else None,

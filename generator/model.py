@@ -288,7 +288,9 @@ class Spec(_Frozen):
 
         for target in self.targets:
             # the cached property's slot: each target's category needs the torch signature
-            target.__dict__["category"] = classify(target.table, self.torch.signature, target.mindspore.signature).category
+            target.__dict__["category"] = classify(
+                target.table, self.torch.signature, target.mindspore.signature
+            ).category
         return self
 
 

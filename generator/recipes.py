@@ -7,12 +7,12 @@ run in the persistent workers of `generator.run` (cached), and the results are
 compared like an example's: values within float32 tolerance, and shapes.
 
 A recipe is one line, ``KIND`` or ``KIND(ARGUMENTS)``, over inputs that every
-snippet defines the same way in both frameworks: ``x`` and ``z`` (3×4 floats),
+snippet defines the same way in both frameworks: ``x`` and ``z`` (3x4 floats),
 ``y`` (4 floats, broadcasts against ``x``), ``xc``/``yc`` (with equal elements,
-for comparisons), ``m`` (3×3, invertible), ``v`` (3 floats), ``xt`` (4×3),
+for comparisons), ``m`` (3x3, invertible), ``v`` (3 floats), ``xt`` (4x3),
 ``x3``/``x4``/``x5`` (batches with 3 channels and 1-3 spatial dimensions),
-``mask`` (3×4 booleans), ``ix`` (indices 0 and 2), ``gi`` (3×4 indices below 3),
-``xs`` (the list ``[x, z]``), ``bt`` (2×3×3), ``xi``/``yi``/``vi`` (integers),
+``mask`` (3x4 booleans), ``ix`` (indices 0 and 2), ``gi`` (3x4 indices below 3),
+``xs`` (the list ``[x, z]``), ``bt`` (2x3x3), ``xi``/``yi``/``vi`` (integers),
 ``ys`` (4 sorted floats). The kinds:
 
 ``call(ARGS)``      ``result = api(ARGS)``, e.g. ``call(x, 1)``
@@ -289,9 +289,7 @@ def run_table(
             outcomes = {}
             for side, code in code_of.items():
                 request = Request(side, code, f"<{pair.torch} -> {pair.mindspore}>", 1, names)  # type: ignore[arg-type]
-                outcomes[side] = run_request(
-                    request, pool=pool, cache=store, spec_text=code.encode(), refresh=refresh
-                )
+                outcomes[side] = run_request(request, pool=pool, cache=store, spec_text=code.encode(), refresh=refresh)
             errors = [f"{side}: {o.error.strip().splitlines()[-1]}" for side, o in outcomes.items() if o.error]
             ms_error = outcomes["mindspore"].error
             if outcomes["torch"].error is None and ms_error is not None and _NO_KERNEL.search(ms_error):
@@ -396,8 +394,14 @@ def recorded_differences(results: list[CheckResult]) -> Mapping[tuple[str, str],
         if r.status != "failed":
             continue
         if r.detail == NO_KERNEL:
-            text = Text(en=f"executed {r.recipe}: {NO_KERNEL}", zh_CN=f"已执行 {r.recipe}：MindSpore 在 CPU 上没有适用于这些输入的算子")
+            text = Text(
+                en=f"executed {r.recipe}: {NO_KERNEL}",
+                zh_CN=f"已执行 {r.recipe}：MindSpore 在 CPU 上没有适用于这些输入的算子",
+            )
         else:
-            text = Text(en=f"executed {r.recipe}: results differ ({r.detail})", zh_CN=f"已执行 {r.recipe}：结果不同（{r.detail}）")
+            text = Text(
+                en=f"executed {r.recipe}: results differ ({r.detail})",
+                zh_CN=f"已执行 {r.recipe}：结果不同（{r.detail}）",
+            )
         found[(r.torch, r.mindspore)] = text
     return found

@@ -36,7 +36,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from generator.classify import Classification, classify
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError, relative
 from generator.load import Document, Key, gc_paused, read
-from generator.model import DiffKind, QualifiedName, Row, Signature, SignatureField, Text, _Frozen
+from generator.model import DiffKind, Parameter, QualifiedName, Row, Signature, SignatureField, Text, _Frozen
 from generator.validate import SUFFIXES, _pydantic_error
 
 ROWS_FOLDER = "rows"
@@ -121,7 +121,10 @@ class Pair:
             return None
         table = self.table
         if self.target.differs is not None:
-            table = (*table, Row(category="output", torch="result", mindspore="result", kind=DiffKind.BEHAVIOUR_DIFFERS))
+            table = (
+                *table,
+                Row(category="output", torch="result", mindspore="result", kind=(DiffKind.BEHAVIOUR_DIFFERS,)),
+            )
         return classify(table, self.torch_signature, self.mindspore_signature)
 
 
@@ -253,7 +256,7 @@ def parse_rows(text: str, torch: Signature, mindspore: Signature) -> tuple[Row, 
         names = {"torch": None if t == NONE else t, "mindspore": None if m == NONE else m}
         if names["torch"] is None and names["mindspore"] is None:
             raise ValueError(f"{item!r} names neither side")
-        params = {}
+        params: dict[str, Parameter | None] = {}
         for side, sig in (("torch", torch), ("mindspore", mindspore)):
             param_name = names[side]
             if param_name is None:
@@ -301,11 +304,15 @@ def table_drift(table: Table) -> list[ApimapError]:
                 where = file.doc.locate((*key, "signature") if side.signature is not None else key)
                 if installed is None:
                     if side.signature is not None:
-                        errors.append(SpecError(f"{api}: the installed version's signature cannot be read: {why}", where))
+                        errors.append(
+                            SpecError(f"{api}: the installed version's signature cannot be read: {why}", where)
+                        )
                 elif side.signature is None:
                     errors.append(SpecError(f"{api}: the signature can now be read; run `apimap table import`", where))
                 elif installed != side.signature:
                     errors.append(
-                        SpecError(f"{api}: recorded {side.signature}, installed {installed}; run `apimap table import`", where)
+                        SpecError(
+                            f"{api}: recorded {side.signature}, installed {installed}; run `apimap table import`", where
+                        )
                     )
     return errors

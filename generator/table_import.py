@@ -188,7 +188,10 @@ def _side(name: str, removed: str | None, report: ImportReport) -> dict[str, Any
     data: dict[str, Any] = {"targets": {}} if name.startswith("torch") else {}
     if removed is not None:
         report.removed.append((name, removed))
-        data["removed"] = {"en": removed if removed.endswith((".", "?")) else f"{removed}.", "zh_CN": f"已安装的版本中不存在 {name}。"}
+        data["removed"] = {
+            "en": removed if removed.endswith((".", "?")) else f"{removed}.",
+            "zh_CN": f"已安装的版本中不存在 {name}。",
+        }
         return data
     signature, why = _signature(name)
     if signature is None:

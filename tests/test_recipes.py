@@ -39,7 +39,13 @@ def _pair(torch: str, torch_sig: str, ms: str, ms_sig: str, recipe: str | None =
         ("torch.Tensor.abs", "()", "mindspore.Tensor.abs", "()", "method()"),
         ("torch.Tensor.mm", "(mat2)", "mindspore.Tensor.mm", "(mat2)", "method(xt)"),
         ("torch.nn.ReLU", "(inplace=False)", "mindspore.nn.ReLU", "()", "module()(x4)"),
-        ("torch.nn.Conv2d", "(in_channels, out_channels, kernel_size)", "mindspore.nn.Conv2d", "(a, b, c)", "module(3, 2, 2)(x4)"),
+        (
+            "torch.nn.Conv2d",
+            "(in_channels, out_channels, kernel_size)",
+            "mindspore.nn.Conv2d",
+            "(a, b, c)",
+            "module(3, 2, 2)(x4)",
+        ),
         ("torch.nn.L1Loss", "(reduction='mean')", "mindspore.nn.L1Loss", "(reduction='mean')", "module()(x4, y4)"),
         ("torch.mv", "(input, vec)", "mindspore.ops.mv", "(input, vec)", "call(m, v)"),
         ("torch.frobnicate", "(input, wibble)", "mindspore.ops.frobnicate", "(input, wibble)", None),
@@ -59,7 +65,9 @@ def test_a_row_overrides_the_rule_in_one_line() -> None:
 def test_snippets_call_each_framework_on_the_same_inputs() -> None:
     code = snippets("call(x, 1)", _pair("torch.cumsum", "(input, dim)", "mindspore.ops.cumsum", "(x, axis)"))
     assert "result = torch.cumsum(x, 1)\n" in code["torch"]
-    assert "import mindspore.ops\n" in code["mindspore"] and "result = mindspore.ops.cumsum(x, 1)\n" in code["mindspore"]
+    assert (
+        "import mindspore.ops\n" in code["mindspore"] and "result = mindspore.ops.cumsum(x, 1)\n" in code["mindspore"]
+    )
     method = snippets("method[m]()", _pair("torch.Tensor.det", "()", "mindspore.Tensor.det", "()"))
     assert "result = m.det()\n" in method["torch"]
 
@@ -88,7 +96,10 @@ def test_run_table_executes_pairs_and_a_failed_check_is_a_located_error(tmp_path
         str(error),
     )
     text = report(list(results.values()), table)
-    assert text.endswith("4 of 5 pairs executed; 3 of 3 claims (consistent, names differ, defaults differ) executed (100%); 1 showed a difference")
+    assert text.endswith(
+        "4 of 5 pairs executed; 3 of 3 claims (consistent, names differ, defaults differ) executed (100%); "
+        "1 showed a difference"
+    )
 
 
 def test_a_recorded_difference_lets_the_check_pass(tmp_path: Path) -> None:
@@ -114,5 +125,11 @@ def test_export_lists_every_table_pair_with_its_rows_and_check(tmp_path: Path, m
     assert len(pairs) == 5
     argsort = pairs["torch.argsort"]
     assert argsort["category"] == "names_differ" and argsort["executed"] is True
-    assert {"category": "parameter", "torch": "dim", "mindspore": "axis", "kinds": ["renamed"], "note": None} in argsort["rows"]
+    assert {
+        "category": "parameter",
+        "torch": "dim",
+        "mindspore": "axis",
+        "kinds": ["renamed"],
+        "note": None,
+    } in argsort["rows"]
     assert pairs["torch.nosuch"]["executed"] is False and pairs["torch.nosuch"]["removed"]

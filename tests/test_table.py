@@ -60,7 +60,8 @@ def test_a_compact_row_for_an_api_with_a_full_spec_is_an_error(tmp_path: Path) -
     errors = _errors(_project(tmp_path), specs=frozenset({"torch.abs"}))
     assert len(errors) == 1
     assert re.fullmatch(
-        r".*torch\.yaml:2:1: torch\.abs has a full spec \(mappings/torch\.abs\.yaml\); remove its compact row", errors[0]
+        r".*torch\.yaml:2:1: torch\.abs has a full spec \(mappings/torch\.abs\.yaml\); remove its compact row",
+        errors[0],
     )
 
 
@@ -119,14 +120,23 @@ def test_import_resolves_renamed_apis_and_counts_what_it_skips() -> None:
 def test_the_import_command_writes_rows_that_load_and_keeps_notes(tmp_path: Path) -> None:
     mappings = _project(tmp_path)
     text = (mappings / "rows" / "torch.yaml").read_text(encoding="utf-8")
-    text = text.replace("rows: input, dim|axis, descending, stable|-", "rows: input, dim|axis, descending, stable|-\n      note: {en: kept}")
+    text = text.replace(
+        "rows: input, dim|axis, descending, stable|-",
+        "rows: input, dim|axis, descending, stable|-\n      note: {en: kept}",
+    )
     (mappings / "rows" / "torch.yaml").write_text(text, encoding="utf-8")
     assert main(["--root", str(tmp_path), "table", "import", str(PUBLISHED)]) == 0
     written = (mappings / "rows" / "torch.yaml").read_text(encoding="utf-8")
     assert "torch.abs:" not in written, "rows not in the published table are gone"
     assert "      note:\n        en: kept\n" in written
     table = load_table(table_paths(mappings))
-    assert {p.torch for p in table.pairs} == {"torch.add", "torch.argsort", "torch.nn.Hardsigmoid", "torch.optim.Adamax", "torch.Tensor.log_normal"}
+    assert {p.torch for p in table.pairs} == {
+        "torch.add",
+        "torch.argsort",
+        "torch.nn.Hardsigmoid",
+        "torch.optim.Adamax",
+        "torch.Tensor.log_normal",
+    }
 
 
 def test_a_malformed_published_table_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,4 +144,6 @@ def test_a_malformed_published_table_is_located(tmp_path: Path, capsys: pytest.C
     bad.write_text("section\ttorch_api\tmindspore_api\ttext\ntorch\ttorch.abs\n", encoding="utf-8")
     _project(tmp_path)
     assert main(["--root", str(tmp_path), "table", "import", str(bad)]) == 2
-    assert re.fullmatch(r".*bad\.tsv:2:1: a line names a section, a torch API and a MindSpore API\n", capsys.readouterr().err)
+    assert re.fullmatch(
+        r".*bad\.tsv:2:1: a line names a section, a torch API and a MindSpore API\n", capsys.readouterr().err
+    )
