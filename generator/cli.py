@@ -207,6 +207,11 @@ def _table_import(project: Project, args: argparse.Namespace) -> int:
         files, report = import_table(published, specs=specs, existing=existing, differs=recorded_differences(results))
         write_tree(rows_folder(project.mappings), files, keep=frozenset())
         print(run_report(results, table))
+        failed = {(r.torch, r.mindspore): r for r in results if r.status == "failed"}
+        executed = [failed[p] for p in report.consistent_pairs if p in failed]
+        for result in executed[:5]:
+            print(f"published as consistent, but executing {result.torch} -> {result.mindspore}: {result.detail}")
+        print(f"apimap: {len(executed)} published 'consistent' claims failed when executed")
     for name, why in report.removed:
         print(f"removed: {name}: {why}")
     for name, why in report.unread:

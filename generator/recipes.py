@@ -95,10 +95,22 @@ _CALLS = {  # whole argument lists the parameter names cannot tell
 }
 
 
+_RANDOM = ("dropout", "bernoulli", "multinomial", "poisson", "rrelu", "normal", "gumbel")
+"""Leaf names of random operations: their results are compared by shape and dtype only."""
+
+
 def choose(pair: Pair) -> str | None:
     """The recipe of a pair: its override, or the rule's guess; None when nothing applies."""
     if pair.target.recipe is not None:
         return None if pair.target.recipe == "none" else pair.target.recipe
+    recipe = _guess(pair)
+    leaf = pair.torch.rsplit(".", 1)[-1].lower()
+    if recipe is not None and recipe.startswith(("call(", "module(")) and any(r in leaf for r in _RANDOM):
+        return "random" + recipe[recipe.index("(") :]
+    return recipe
+
+
+def _guess(pair: Pair) -> str | None:
     torch, ms = pair.torch_signature, pair.mindspore_signature
     if torch is None or ms is None or pair.removed is not None:
         return None

@@ -75,6 +75,8 @@ class ImportReport:
     contradicted: list[tuple[str, str, str]] = field(default_factory=list)
     """Published "consistent" pairs that the installed versions classify otherwise, with the reason."""
     legacy_consistent: int = 0
+    consistent_pairs: list[tuple[str, str]] = field(default_factory=list)
+    """The installed names of the published "consistent" pairs that resolved."""
 
 
 def read_published(path: Path) -> list[Published]:
@@ -135,6 +137,7 @@ def import_table(
         entry["targets"].setdefault(ms_name, target)
         if pair.consistent and torch_removed is None and ms_removed is None:
             report.legacy_consistent += 1
+            report.consistent_pairs.append((torch_name, ms_name))
             why = _contradiction(entry, target)
             if why:
                 report.contradicted.append((pair.torch, pair.mindspore, why))
