@@ -393,10 +393,13 @@ def report(results: list[CheckResult], table: Table) -> str:
 
 
 def _claims(pair: Pair) -> bool:
+    """Whether the signatures alone classify the pair consistent, names differ or defaults differ."""
+    from generator.classify import classify
     from generator.model import Category
 
-    found = pair.classification
-    return found is not None and found.category <= Category.DEFAULTS_DIFFER
+    if not pair.signed or pair.removed is not None:
+        return False
+    return classify(pair.table, pair.torch_signature, pair.mindspore_signature).category <= Category.DEFAULTS_DIFFER
 
 
 def recorded_differences(results: list[CheckResult]) -> Mapping[tuple[str, str], Text]:
