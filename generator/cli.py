@@ -164,6 +164,13 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     text = scaffold(args.torch_api, args.mindspore_api)
     project.mappings.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    from generator.table import without_entry
+    from generator.table_import import rows_folder
+
+    rows = rows_folder(project.mappings) / f"{args.torch_api.rsplit('.', 1)[0]}.yaml"
+    if rows.is_file() and (left := without_entry(rows.read_text(encoding="utf-8"), args.torch_api)) is not None:
+        rows.write_text(left, encoding="utf-8")  # promoted: a pair has a page or a row, never both
+        print(f"apimap: removed the compact row of {args.torch_api} from {rows}")
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK
 

@@ -316,3 +316,19 @@ def table_drift(table: Table) -> list[ApimapError]:
                         )
                     )
     return errors
+
+
+def without_entry(text: str, name: str) -> str | None:
+    """The text of a rows file without the entry of ``name``, or None when it has none.
+
+    Entries start at the left margin and everything indented below belongs to
+    them, as `apimap table import` writes them.
+    """
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == f"{name}:"), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and (lines[end][:1] in (" ", "\t") or not lines[end].strip()):
+        end += 1
+    return "".join(lines[:start] + lines[end:])

@@ -147,3 +147,13 @@ def test_a_malformed_published_table_is_located(tmp_path: Path, capsys: pytest.C
     assert re.fullmatch(
         r".*bad\.tsv:2:1: a line names a section, a torch API and a MindSpore API\n", capsys.readouterr().err
     )
+
+
+def test_new_promotes_a_compact_row_to_a_full_spec(tmp_path: Path) -> None:
+    mappings = _project(tmp_path)
+    assert main(["--root", str(tmp_path), "new", "torch.argsort", "mindspore.ops.argsort"]) == 0
+    assert (mappings / "torch.argsort.yaml").is_file()
+    left = (mappings / "rows" / "torch.yaml").read_text(encoding="utf-8")
+    assert "torch.argsort:" not in left and "torch.abs:" in left and "torch.diag:" in left
+    table = load_table(table_paths(mappings), specs=frozenset({"torch.argsort"}))
+    assert "torch.argsort" not in table.torch_names
