@@ -26,4 +26,4 @@ html_show_sphinx = False
 html_copy_source = False
 # label columns that never wrap, and one block per row at phone width (docs/_static/apimap.css)
 html_css_files = ["apimap.css"]
-html_js_files = ["apimap.js"]
+html_js_files = ["apimap.js", "apimap-filter.js"]

@@ -10,14 +10,17 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, Location, SpecError
 from generator.files import write_atomic
 from generator.model import LANGUAGES
+from generator.overview import Checks
+from generator.recipes import check_table
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
 from generator.skeleton import bundled_templates
+from generator.table import Table, load_table, table_paths
 from generator.validate import Corpus, load_corpus, spec_paths
 
 __all__ = ["BuildReport", "Progress", "Project", "build", "render_all"]
@@ -72,6 +75,8 @@ class BuildReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    table: Table = field(default_factory=Table)
+    checks: Checks | None = None
 
 
 def render_all(
@@ -82,6 +87,8 @@ def render_all(
     versions: Versions | None = None,
     progress: Progress | None = None,
     skip: frozenset[str] = frozenset(),
+    table: Table | None = None,
+    checks: Checks | None = None,
 ) -> dict[str, str]:
     """Every page of the site as text, by path relative to the generated folder, but those in ``skip``."""
     env = make_env(templates)
@@ -102,7 +109,7 @@ def render_all(
             done += 1
             if progress:
                 progress("rendering", done, total)
-        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env)
+        pages[f"{lang}/index.md"] = render_overview(specs, lang=lang, env=env, table=table, checks=checks)
         done += 1
         if progress:
             progress("rendering", done, total)
@@ -121,18 +128,28 @@ def build(
 ) -> BuildReport:
     """Load and validate every spec, run its examples, render the pages, write them, build the site."""
     corpus = load_corpus(spec_paths(project.mappings))
+    table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
     outputs: CorpusOutputs = {}
     versions: Versions | None = None
+    checks: Checks | None = None
     if examples:
         outputs, versions = run_examples(
             corpus, cache=project.cache, refresh=refresh, timeout=timeout, max_output=max_output, progress=progress
         )
+        checks = check_table(table, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
     prints = fingerprints(corpus, templates=project.templates, outputs=outputs, versions=versions)
     manifest = project.generated / MANIFEST
     before = _read_manifest(manifest)
     same = frozenset(r for r, p in prints.items() if before.get(r) == p and (project.generated / r).is_file())
     pages = render_all(
-        corpus, templates=project.templates, outputs=outputs, versions=versions, progress=progress, skip=same
+        corpus,
+        templates=project.templates,
+        outputs=outputs,
+        versions=versions,
+        progress=progress,
+        skip=same,
+        table=table,
+        checks=checks,
     )
     written, unchanged, removed = write_tree(project.generated, pages, keep=same | {MANIFEST})
     write_tree(project.generated, {MANIFEST: json.dumps(prints, indent=1, sort_keys=True) + "\n"}, keep=None)
@@ -140,7 +157,7 @@ def build(
         from generator.site import build_html
 
         build_html(docs=project.docs, build_dir=project.docs / "_build", progress=progress)
-    return BuildReport(corpus, tuple(written), unchanged + len(same), tuple(removed))
+    return BuildReport(corpus, tuple(written), unchanged + len(same), tuple(removed), table, checks)
 
 
 MANIFEST = ".apimap-pages.json"

@@ -136,6 +136,11 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("check", help="validate every spec and compare it with the installed torch and MindSpore")
     cmd.add_argument("--offline", action="store_true", help="skip the comparison with the installed frameworks")
     cmd.add_argument("--claims", action="store_true", help="list prose claims that no row or executed example backs")
+    cmd.add_argument(
+        "--table-report",
+        action="store_true",
+        help="execute the table's pairs and list those whose claim is not executed",
+    )
     cmd.set_defaults(func=_check)
 
     cmd = commands.add_parser("new", help="write a new spec pre-filled from the installed torch and MindSpore")
@@ -156,6 +161,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("cache", help="show the size of the example cache, or prune what no example uses")
     cmd.add_argument("--prune", action="store_true", help="remove the entries no current example uses")
     cmd.set_defaults(func=_cache)
+
+    cmd = commands.add_parser("table", help="the compact rows of the mapping table (mappings/rows/)")
+    table = cmd.add_subparsers(title="table commands", required=True, metavar="TABLE_COMMAND")
+    cmd = table.add_parser(
+        "import", help="rewrite mappings/rows/ from a published table against the installed versions"
+    )
+    cmd.add_argument("tsv", metavar="TABLE.tsv", help="tab-separated: section, torch_api, mindspore_api, description")
+    cmd.add_argument("--run", action="store_true", help="execute every pair and record the differences found")
+    cmd.set_defaults(func=_table_import)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed schema is stale")
@@ -221,13 +235,21 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 def _check(project: Project, args: argparse.Namespace) -> int:
     from generator.check import check
+    from generator.table import load_table, table_drift, table_paths
 
     corpus = load_corpus(spec_paths(project.mappings))
     problems = check(corpus, mappings=project.mappings, installed=not args.offline)
+    table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+    if not args.offline:
+        problems += table_drift(table)
     if problems:
         raise ErrorGroup(problems)
+    if args.table_report:
+        from generator.recipes import report, run_table
+
+        print(report(run_table(table, cache=project.cache, progress=_progress()), table))
     against = "" if args.offline else " and agree with the installed frameworks"
-    print(f"apimap: {len(corpus.files)} specs are valid{against}")
+    print(f"apimap: {len(corpus.files)} specs and {len(table.pairs)} table pairs are valid{against}")
     if args.claims:
         _print_claims(corpus)
     return EXIT_OK
@@ -263,21 +285,77 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     write_atomic(path, spec.text)
     for line in spec.provenance():
         print(f"apimap: {line}")
+    from generator.table import without_entry
+    from generator.table_import import rows_folder
+
+    rows = rows_folder(project.mappings) / f"{args.torch_api.rsplit('.', 1)[0]}.yaml"
+    if rows.is_file() and (left := without_entry(rows.read_text(encoding="utf-8"), args.torch_api)) is not None:
+        write_atomic(rows, left)  # promoted: a pair has a page or a row, never both
+        print(f"apimap: removed the compact row of {args.torch_api} from {rows}")
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK
 
 
 def _export(project: Project, args: argparse.Namespace) -> int:
     from generator.export import export_json, export_schema
+    from generator.recipes import run_table
+    from generator.table import load_table, table_paths
 
     corpus = load_corpus(spec_paths(project.mappings))
+    table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+    checks = run_table(table, cache=project.cache, progress=_progress())  # from the cache after a build
     output = project.root / args.output  # an absolute -o replaces the root
     schema = output.with_name(output.name.removesuffix(".json") + ".schema.json")
-    texts = {output: export_json(corpus), schema: export_schema()}
+    texts = {output: export_json(corpus, table, checks), schema: export_schema()}
     output.parent.mkdir(parents=True, exist_ok=True)
     for path, text in texts.items():
         write_atomic(path, text)
-    print(f"apimap: wrote {output} ({len(corpus.files)} specs) and {schema}")
+    print(f"apimap: wrote {output} ({len(corpus.files)} specs, {len(table.pairs)} table pairs) and {schema}")
+    return EXIT_OK
+
+
+def _table_import(project: Project, args: argparse.Namespace) -> int:
+    from generator import write_tree
+    from generator.table import load_table, table_paths
+    from generator.table_import import import_table, read_published, rows_folder
+
+    specs = frozenset(f.spec.torch.name for f in load_corpus(spec_paths(project.mappings)).files)
+    existing = {
+        n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()
+    }
+    published = read_published(Path(args.tsv))
+    # with --run, the claims are first written as derived, without recorded differences, then executed
+    files, report = import_table(published, specs=specs, existing=existing, differs={} if args.run else None)
+    write_tree(rows_folder(project.mappings), files, keep=frozenset())
+    table = load_table(table_paths(project.mappings), specs=specs)  # what was written reads back
+    if args.run:
+        from generator.recipes import recorded_differences, run_table
+        from generator.recipes import report as run_report
+
+        results = run_table(table, cache=project.cache, progress=_progress())
+        files, report = import_table(published, specs=specs, existing=existing, differs=recorded_differences(results))
+        write_tree(rows_folder(project.mappings), files, keep=frozenset())
+        print(run_report(results, table))
+        failed = {(r.torch, r.mindspore): r for r in results if r.status == "failed"}
+        executed = [failed[p] for p in report.consistent_pairs if p in failed]
+        for result in executed[:5]:
+            print(f"published as consistent, but executing {result.torch} -> {result.mindspore}: {result.detail}")
+        print(f"apimap: {len(executed)} published 'consistent' claims failed when executed")
+    for name, why in report.removed:
+        print(f"removed: {name}: {why}")
+    for name, why in report.unread:
+        print(f"signature unread: {name}: {why}")
+    for old, new in report.renamed:
+        print(f"renamed: {old} -> {new}")
+    for torch_name, ms_name, why in report.contradicted[:5]:
+        print(f"published as consistent, but {torch_name} -> {ms_name}: {why}")
+    print(
+        f"apimap: {report.rows} published rows; {len(report.out_of_scope)} torchvision/torchaudio/torchtext rows"
+        f" out of scope; {len(report.with_spec)} with a full spec; {report.resolved} pairs resolved, "
+        f"{len(report.removed)} names removed, {len(report.unread)} signatures unread, {report.mint} mint "
+        f"counterparts added; {len(report.contradicted)} of {report.legacy_consistent} published "
+        f"'consistent' claims contradicted; wrote {len(files)} files in {rows_folder(project.mappings)}"
+    )
     return EXIT_OK
 
 

@@ -8,12 +8,15 @@ or goes away; new optional fields keep it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import metadata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from generator.model import Parameter, ParamKind, Signature
+from generator.recipes import CheckResult
+from generator.table import Pair, Table
 from generator.validate import Corpus
 
 FORMAT_VERSION: Literal[1] = 1
@@ -69,6 +72,28 @@ class ExportMapping(_Out):
     rows: list[ExportRow]
 
 
+class ExportTablePair(_Out):
+    """One pair of the mapping table without a page of its own (``mappings/rows/``)."""
+
+    torch: str
+    mindspore: str
+    torch_signature: str | None
+    """Null when the installed version's signature could not be read."""
+    mindspore_signature: str | None
+    category: str | None
+    """The category by MindSpore's rules; null when a signature is missing or the pair was removed."""
+    rows: list[ExportRow]
+    """The parameter pairs with their derived kinds."""
+    removed: str | None
+    """Why the pair no longer holds, if it does not."""
+    differs: str | None
+    """The difference its execution showed, if any."""
+    executed: bool
+    """Whether both APIs were called and their results compared, or only the signatures."""
+    recipe: str | None
+    """How it was called (`generator.recipes`)."""
+
+
 class ExportDocument(_Out):
     """All mappings of the corpus."""
 
@@ -79,6 +104,8 @@ class ExportDocument(_Out):
     mindspore_version: str
     """The MindSpore version the specs are written for."""
     mappings: list[ExportMapping]
+    table: list[ExportTablePair] = []
+    """The compact rows of the mapping table, each pair with its check."""
 
 
 def _parameter(p: Parameter) -> ExportParameter:
@@ -91,8 +118,8 @@ def _api(name: str, kind: Literal["function", "class", "method"], sig: Signature
     )
 
 
-def export_document(corpus: Corpus) -> ExportDocument:
-    """The export of every pair in the corpus, sorted by torch and MindSpore name."""
+def export_document(corpus: Corpus, table: Table | None = None, checks: Sequence[CheckResult] = ()) -> ExportDocument:
+    """The export of every pair in the corpus and the table, sorted by torch and MindSpore name."""
     mappings: list[ExportMapping] = []
     for file in corpus.files:
         spec = file.spec
@@ -121,6 +148,29 @@ def export_document(corpus: Corpus) -> ExportDocument:
         torch_version=_pinned("torch"),
         mindspore_version=_pinned("mindspore"),
         mappings=mappings,
+        table=[_table_pair(p, checks) for p in (table.pairs if table else ())],
+    )
+
+
+def _table_pair(pair: Pair, checks: Sequence[CheckResult]) -> ExportTablePair:
+    check = next((c for c in checks if (c.torch, c.mindspore) == (pair.torch, pair.mindspore)), None)
+    found = pair.classification
+    return ExportTablePair(
+        torch=pair.torch,
+        mindspore=pair.mindspore,
+        torch_signature=None if pair.torch_signature is None else str(pair.torch_signature),
+        mindspore_signature=None if pair.mindspore_signature is None else str(pair.mindspore_signature),
+        category=None if found is None else found.category.name.lower(),
+        rows=[
+            ExportRow(
+                category=r.category, torch=r.torch, mindspore=r.mindspore, kinds=[k.value for k in r.kind], note=None
+            )
+            for r in pair.table
+        ],
+        removed=pair.removed.en if pair.removed else None,
+        differs=pair.target.differs.en if pair.target.differs else None,
+        executed=check is not None and check.status in ("verified", "failed"),
+        recipe=None if check is None else check.recipe,
     )
 
 
@@ -132,9 +182,9 @@ def _pinned(dist: str) -> str:
     return "unknown"
 
 
-def export_json(corpus: Corpus) -> str:
+def export_json(corpus: Corpus, table: Table | None = None, checks: Sequence[CheckResult] = ()) -> str:
     """The export as stable, indented JSON text."""
-    return export_document(corpus).model_dump_json(indent=2) + "\n"
+    return export_document(corpus, table, checks).model_dump_json(indent=2) + "\n"
 
 
 def export_schema() -> str:

@@ -365,8 +365,14 @@ class Target(_Frozen):
 
     @functools.cached_property
     def category(self) -> Category:
-        """The overall category: the highest-priority kind among the rows."""
-        return max((_CATEGORY_OF_KIND[k] for row in self.table for k in row.kind), default=Category.CONSISTENT)
+        """The overall category by MindSpore's rules (`generator.classify`).
+
+        Its `Spec` fills it in with the torch signature at hand; a target on
+        its own is classified without it.
+        """
+        from generator.classify import classify
+
+        return classify(self.table, None, self.mindspore.signature).category
 
 
 class Spec(_Frozen):
@@ -376,6 +382,17 @@ class Spec(_Frozen):
     """The PyTorch API; the file is named after its `name`."""
     targets: Annotated[tuple[Target, ...], Field(min_length=1)]
     """Its MindSpore counterparts, each a pair with its own table and examples."""
+
+    @model_validator(mode="after")
+    def _classify(self) -> Spec:
+        from generator.classify import classify
+
+        for target in self.targets:
+            # the cached property's slot: each target's category needs the torch signature
+            target.__dict__["category"] = classify(
+                target.table, self.torch.signature, target.mindspore.signature
+            ).category
+        return self
 
 
 class Category(enum.IntEnum):

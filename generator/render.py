@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from generator.model import LANGUAGES, Api, DiffKind, Row, Spec, Target, Text
+from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
+from generator.overview import Checks, overview_groups, rules_table
 from generator.prose import SUBSETS, to_markdown
+from generator.table import Table
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -99,6 +101,11 @@ def finalize(value: object) -> str:
 def fill(template: str, **values: object) -> Safe:
     """A word with ``{fields}`` (from a words file, trusted Markdown) filled with escaped values."""
     return Safe(template.format(**{k: finalize(v) for k, v in values.items()}))
+
+
+def code(name: str) -> Safe:
+    """A name as an inline code span; names in code spans need no escaping."""
+    return Safe(f"`{name}`") if "`" not in name else Safe(escape(name))
 
 
 def href(url: str) -> Safe:
@@ -196,6 +203,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         prose=prose,
         fill=fill,
         href=href,
+        code=code,
         page_name=page_name,
         fence=fence,
         signature=signature_block,
@@ -225,13 +233,26 @@ def render_page(
     )
 
 
-def render_overview(specs: Sequence[Spec], *, lang: str, env: jinja2.Environment) -> str:
-    """The overview page: one table per torch namespace, every pair listed."""
-    groups: dict[str, list[Spec]] = {}
-    for spec in sorted(specs, key=lambda s: s.torch.name):
-        groups.setdefault(namespace(spec.torch.name), []).append(spec)
+def render_overview(
+    specs: Sequence[Spec],
+    *,
+    lang: str,
+    env: jinja2.Environment,
+    table: Table | None = None,
+    checks: Checks | None = None,
+) -> str:
+    """The overview page: the rules, then one table per torch namespace, every pair listed.
+
+    ``table`` adds the compact rows; ``checks`` says which pairs were executed.
+    """
+    own = words(env, lang)
+    categories = {c: own.categories[c.name.lower()] for c in Category}
+    groups = overview_groups(specs, table, checks or {}, lang=lang, words=own.overview_rows, category_text=categories)
+    pages = sorted(spec.torch.name for spec in specs)
     template = env.get_template("overview.md.jinja")
-    return template.render(groups=groups, lang=lang, words=words(env, lang), others=_others(env, lang))
+    return template.render(
+        groups=groups, pages=pages, rules=rules_table(lang), lang=lang, words=own, others=_others(env, lang)
+    )
 
 
 def words(env: jinja2.Environment, lang: str) -> Words:

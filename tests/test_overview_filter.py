@@ -1,0 +1,107 @@
+"""The overview's filter boxes, in headless Chromium.
+
+A site is built from one spec and the test rows; the filter is set through the
+page address (``?filter=``), the same code path as typing, and the DOM after
+the script ran is read back. Screenshots go to ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from generator import Project, build
+
+from .conftest import DATA, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "build" / "screenshots"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site of one spec and the test rows, served on loopback; yields its base URL."""
+    root = tmp_path_factory.mktemp("filter-site")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "generated"))
+    (root / "mappings" / "rows").mkdir(parents=True)
+    shutil.copy(ROOT / "mappings" / "torch.tanh.yaml", root / "mappings")
+    shutil.copy(DATA / "table" / "rows" / "torch.yaml", root / "mappings" / "rows")
+    project = Project(root)
+    build(project, examples=False)
+    handler = functools.partial(_QuietHandler, directory=str(project.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _chromium(url: str, *extra: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000", *extra, url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+    return result.stdout
+
+
+def _rows(dom: str) -> list[tuple[bool, str]]:
+    """(hidden, text) of every body row of the torch table."""
+    section = dom[dom.index('id="torch"') :]
+    body = section[section.index("<tbody>") : section.index("</tbody>")]
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", body, re.DOTALL)
+    return [("hidden" in attrs, re.sub(r"<[^>]+>", "", cells)) for attrs, cells in rows]
+
+
+def test_without_a_filter_every_row_shows(site: str) -> None:
+    rows = _rows(_chromium(f"{site}/generated/en/index.html", "--dump-dom"))
+    assert len(rows) == 6, "five test rows and the tanh spec"
+    assert not any(hidden for hidden, _ in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_filter_hides_rows_without_every_word(site: str, lang: str) -> None:
+    dom = _chromium(f"{site}/generated/{lang}/index.html?filter=ops%20arg", "--dump-dom")
+    shown = [text for hidden, text in _rows(dom) if not hidden]
+    assert len(shown) == 1 and "torch.argsort" in shown[0] and "mindspore.ops.argsort" in shown[0]
+    assert 'data-shown="1"' in dom
+    assert 'src="../../_static/apimap-filter.js' in dom
+
+
+def test_the_overview_is_readable_on_a_laptop_screen(site: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for lang in ("en", "zh_CN"):
+        path = SHOTS / f"overview-filter-{lang}.png"
+        _chromium(f"{site}/generated/{lang}/index.html", f"--screenshot={path}", "--window-size=1366,900")
+        assert path.stat().st_size > 10_000, "the screenshot is blank"
+    dom = _chromium(f"{site}/generated/en/index.html", "--dump-dom")
+    assert dom.count('class="apimap-filter"') == 1
+    assert "MindSpore operations return a new tensor" in dom, "the general-difference table is on the page"
