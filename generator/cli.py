@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import Project, build
-from generator.errors import ApimapError, ErrorGroup, SpecError
+from generator.errors import ApimapError, ErrorGroup, Location, SpecError
 from generator.model import Spec
 from generator.validate import load_corpus, spec_paths
 
@@ -73,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("export", help="write all mappings as versioned JSON for migration tools")
     cmd.add_argument("-o", "--output", default="build/apimap-mappings.json", help="JSON file to write")
     cmd.set_defaults(func=_export)
+
+    cmd = commands.add_parser("import", help="turn hand-written mapping pages (Markdown) into specs")
+    cmd.add_argument("page", metavar="PAGE.md", help="the English page")
+    cmd.add_argument("--zh", metavar="PAGE_ZH.md", help="its Simplified Chinese sibling, matched by position")
+    cmd.add_argument("-o", "--output", default=None, help="folder to write the specs into (default: mappings/)")
+    cmd.add_argument("--offline", action="store_true", help="keep the pages' signatures; do not read the frameworks")
+    cmd.add_argument("--verify", action="store_true", help="run the imported examples and compare with pasted outputs")
+    cmd.add_argument("--force", action="store_true", help="overwrite existing specs")
+    cmd.set_defaults(func=_import)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
@@ -178,3 +187,59 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"apimap: wrote {path}")
     return EXIT_OK
+
+
+def _import(project: Project, args: argparse.Namespace) -> int:
+    from generator.errors import PageError, relative
+    from generator.importer import import_pages, installed_signatures, verify
+
+    texts: dict[str, str] = {}
+    for option in (args.page, args.zh):
+        if option is not None:
+            try:
+                texts[option] = Path(option).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                raise PageError(
+                    f"cannot read the page: {reason}", Location(relative(Path(option))), code="page"
+                ) from None
+    shown = {option: relative(Path(option)) for option in texts}
+    result = import_pages(
+        texts[args.page],
+        en_path=shown[args.page],
+        zh_text=texts.get(args.zh) if args.zh else None,
+        zh_path=shown.get(args.zh) if args.zh else None,
+        signatures=None if args.offline else installed_signatures,
+    )
+    problems: list[PageError] = list(result.problems)
+    folder = Path(args.output) if args.output else project.mappings
+    targets = [folder / f"{spec.name}.yaml" for spec in result.specs]
+    if not args.force:
+        problems += [
+            PageError(
+                f"{relative(path)} exists; pass --force to overwrite it",
+                Location(shown[args.page]),
+                code="exists",
+                warning=False,
+            )
+            for path in targets
+            if path.exists()
+        ]
+    errors = [p for p in problems if not p.warning]
+    if not errors:
+        folder.mkdir(parents=True, exist_ok=True)
+        for spec, path in zip(result.specs, targets, strict=True):
+            path.write_text(spec.text, encoding="utf-8")
+            print(f"apimap: wrote {relative(path)}")
+        if args.verify:
+            from generator.run import WorkerPool
+
+            with WorkerPool() as pool:
+                report = verify(result.specs, run=pool.run)
+            problems += report.problems
+            print(f"apimap: {report.ran_in_both} of {report.examples} examples run in both frameworks as written")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    warnings = len(problems) - len(errors)
+    print(f"apimap: {len(errors)} errors, {warnings} warnings", file=sys.stderr)
+    return EXIT_INVALID if errors else EXIT_OK
