@@ -157,11 +157,17 @@ def _phrase(clause: str) -> DiffKind | None:
 
 
 def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence; "different names, defaults and types" lists three differences."""
     out: list[str] = []
+    listing = False
     for clause in _CLAUSE_SEP.split(sentence.strip(" .;。；")):
-        # "different parameter names and default values" states two kinds
-        parts = clause.split(" and ") if clause.lower().startswith("different ") else [clause]
-        out += [p if p.lower().startswith("different ") or i == 0 else f"different {p}" for i, p in enumerate(parts)]
+        starts = clause.lower().startswith("different ")
+        listing = listing or starts
+        if not listing:
+            out.append(clause)
+            continue
+        for part in clause.split(" and "):
+            out.append(part if part.lower().startswith("different ") else f"different {part}")
     return [c for c in out if c.strip()]
 
 
@@ -421,7 +427,7 @@ class _Reader:
                 if region == "examples" or _EXAMPLE_HEADING.search(text):
                     close_group()
                     region = "examples"
-                    group_title = (text, at)
+                    group_title = (block.inline.content.strip() if block.inline else text, at)
                     continue
                 if region in ("api", "differences") and target is not None and block.level == 2:
                     region = "differences"
@@ -1176,7 +1182,9 @@ class _Builder:
                 (
                     side
                     for side in FRAMEWORKS
-                    if getattr(row, side) is not None and not _IDENTIFIER.fullmatch(getattr(row, side).lstrip("*"))
+                    if row.category == "parameter"
+                    and getattr(row, side) is not None
+                    and not _IDENTIFIER.fullmatch(getattr(row, side).lstrip("*"))
                 ),
                 None,
             )
