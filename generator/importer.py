@@ -434,7 +434,7 @@ class _Reader:
                     target.differences_at = target.differences_at or at
                     continue
                 if region == "differences" and target is not None:
-                    (target.differences if not formula else formula).append(self.source(block))
+                    (formula if formula is not None else target.differences).append(self.source(block))
                     continue
                 self.warn(f"section {text!r} is not part of the mapping format; not imported", at, "skipped")
                 region = "skip"
@@ -589,7 +589,9 @@ class _Reader:
             return "pairs"
         if torch_col is None or ms_col is None or diff_col is None:
             return None
-        category_col = next((i for i, h in enumerate(header) if "categor" in h and "sub" not in h or h == "分类"), None)
+        category_col = next(
+            (i for i, h in enumerate(header) if ("categor" in h and "sub" not in h) or h == "分类"), None
+        )
         out: list[_Row] = []
         category = "parameter"
         for line, cells in rows[1:]:
@@ -663,7 +665,8 @@ class _Reader:
             for extra in by_side[side][pairs:]:
                 other = "MindSpore" if side == "torch" else "PyTorch"
                 self.warn(
-                    f"a {'PyTorch' if side == 'torch' else 'MindSpore'} snippet with no {other} snippet to pair with; not imported",
+                    f"a {'PyTorch' if side == 'torch' else 'MindSpore'} snippet with no {other} snippet to pair "
+                    "with; not imported",
                     Location(self.page.path, extra.first_line, 1),
                     "example-unpaired",
                 )
@@ -683,7 +686,8 @@ class _Reader:
             side = _side_by_imports(content)
             if side is None:
                 self.warn(
-                    "a code block with no '# PyTorch' or '# MindSpore' line and imports of both or neither; not imported",
+                    "a code block with no '# PyTorch' or '# MindSpore' line and imports of both or neither; "
+                    "not imported",
                     at,
                     "example-unmarked",
                 )
@@ -1202,16 +1206,18 @@ class _Builder:
                 stats += ImportStats(rows_dropped=1)
                 continue
             category = row.category
-            if category == "input" and all(
-                names[s] is not None and sigs[s].get(names[s] or "") is not None for s in FRAMEWORKS
+            if (
+                category == "input"
+                and all(names[s] is not None and sigs[s].get(names[s] or "") is not None for s in FRAMEWORKS)
+                and not any(names[s] in used[s] for s in FRAMEWORKS)
             ):
-                if not any(names[s] in used[s] for s in FRAMEWORKS):
-                    self.warn(
-                        f"an input row for {_pair(names['torch'], names['mindspore'])}, which both signatures list as parameters; imported as a parameter row",
-                        row.at,
-                        "category",
-                    )
-                    category = "parameter"
+                self.warn(
+                    f"an input row for {_pair(names['torch'], names['mindspore'])}, which both signatures "
+                    "list as parameters; imported as a parameter row",
+                    row.at,
+                    "category",
+                )
+                category = "parameter"
             if category == "parameter":
                 missing = next(
                     (s for s in FRAMEWORKS if names[s] is not None and sigs[s].get(names[s] or "") is None), None
@@ -1219,7 +1225,8 @@ class _Builder:
                 if missing is not None:
                     api = part.api.name if missing == "mindspore" else torch_name
                     self.warn(
-                        f"a row for parameter {names[missing]!r}, which {api} does not have (signature {sigs[missing]}); row not imported",
+                        f"a row for parameter {names[missing]!r}, which {api} does not have (signature "
+                        f"{sigs[missing]}); row not imported",
                         row.cells[missing],
                         "no-such-parameter",
                     )
@@ -1260,7 +1267,8 @@ class _Builder:
         for draft in introspect.pair_rows(left["torch"], left["mindspore"]):
             kinds = [k.value for k in draft.kind]
             self.warn(
-                f"no row for {_pair(draft.torch, draft.mindspore)}; added one inferred from the signatures as {', '.join(kinds)}: confirm it",
+                f"no row for {_pair(draft.torch, draft.mindspore)}; added one inferred from the signatures as "
+                f"{', '.join(kinds)}: confirm it",
                 at_table,
                 "row-added",
             )
@@ -1290,7 +1298,8 @@ class _Builder:
             extra = said - {want, DiffKind.SAME}
             if extra:
                 self.warn(
-                    f"the page says {_said(extra)}, but only {'PyTorch' if ms is None else 'MindSpore'} has this {row.category}; kind {want.value}",
+                    f"the page says {_said(extra)}, but only {'PyTorch' if ms is None else 'MindSpore'} has "
+                    f"this {row.category}; kind {want.value}",
                     where,
                     "kind-contradicted",
                 )
@@ -1306,7 +1315,8 @@ class _Builder:
         kinds = said - {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}
         if said & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}:
             self.warn(
-                f"the page says {_said(said & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY})}, but both sides name a {row.category}",
+                f"the page says {_said(said & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY})}, but both sides "
+                f"name a {row.category}",
                 where,
                 "kind-contradicted",
             )
@@ -1337,7 +1347,8 @@ class _Builder:
                     kinds.discard(DiffKind.DEFAULT_DIFFERS)
                 if DiffKind.DEFAULT_DIFFERS in facts and DiffKind.DEFAULT_DIFFERS not in kinds:
                     self.warn(
-                        f"the defaults differ ({_default(tp)} and {_default(mp)}) but the row does not say so; kind default_differs added",
+                        f"the defaults differ ({_default(tp)} and {_default(mp)}) but the row does not say so; "
+                        "kind default_differs added",
                         where,
                         "kind-contradicted",
                     )
@@ -1358,7 +1369,8 @@ class _Builder:
         out: list[dict[str, Any]] = []
         if zh is not None and self.zh is not None and len(zh.examples) != len(part.examples):
             self.warn(
-                f"the Chinese page has {len(zh.examples)} examples for {part.api.name}, the English {len(part.examples)}; matched by position",
+                f"the Chinese page has {len(zh.examples)} examples for {part.api.name}, the English "
+                f"{len(part.examples)}; matched by position",
                 zh.api.at,
                 "zh-unmatched",
             )
@@ -1366,7 +1378,8 @@ class _Builder:
             broken = next((s for s in (example.torch, example.mindspore) if _compile_error(s) is not None), None)
             if broken is not None:
                 self.warn(
-                    f"the {_LABEL[broken.framework]} snippet does not compile ({_compile_error(broken)}); example not imported",
+                    f"the {_LABEL[broken.framework]} snippet does not compile ({_compile_error(broken)}); "
+                    "example not imported",
                     Location(self.page.path, broken.first_line, 1),
                     "example-syntax",
                 )
@@ -1384,7 +1397,8 @@ class _Builder:
                     for side in FRAMEWORKS:
                         if getattr(zh_example, side).code != getattr(example, side).code:
                             self.warn(
-                                f"the Chinese page's {_LABEL[side]} code of this example differs from the English; the English code is kept",
+                                f"the Chinese page's {_LABEL[side]} code of this example differs from the "
+                                "English; the English code is kept",
                                 Location(zh_example.at.path, getattr(zh_example, side).first_line, 1),
                                 "zh-code-differs",
                             )
@@ -1453,7 +1467,8 @@ class _Builder:
                 )
                 continue
             self.warn(
-                f"the pair {torch_name} → {ms_name} has no section of its own; its table, prose and examples are copied from {page.torch.name} → {main.api.name}: review them",
+                f"the pair {torch_name} → {ms_name} has no section of its own; its table, prose and examples "
+                f"are copied from {page.torch.name} → {main.api.name}: review them",
                 at,
                 "copied",
             )
@@ -1506,14 +1521,16 @@ class _Builder:
             other = zh.targets[t]
             if len(other.rows) != len(part.rows):
                 self.warn(
-                    f"the Chinese table of {part.api.name} has {len(other.rows)} rows, the English {len(part.rows)}; matched by position where the names agree",
+                    f"the Chinese table of {part.api.name} has {len(other.rows)} rows, the English "
+                    f"{len(part.rows)}; matched by position where the names agree",
                     other.table_at,
                     "zh-unmatched",
                 )
             for row, zh_row in zip(part.rows, other.rows, strict=False):
                 if (row.torch, row.mindspore, row.category) != (zh_row.torch, zh_row.mindspore, zh_row.category):
                     self.warn(
-                        f"this Chinese row names {_pair(zh_row.torch, zh_row.mindspore)}, the English one {_pair(row.torch, row.mindspore)}; not matched",
+                        f"this Chinese row names {_pair(zh_row.torch, zh_row.mindspore)}, the English one "
+                        f"{_pair(row.torch, row.mindspore)}; not matched",
                         zh_row.at,
                         "zh-unmatched",
                     )
@@ -1721,10 +1738,11 @@ def verify(specs: Sequence[ImportedSpec], *, run: Callable[[Any], Any]) -> Verif
                     want = [line.rstrip() for line in claim]
                     if " ".join(" ".join(got).split()) != " ".join(" ".join(want).split()):
                         differing += 1
-                        shown = "\\n".join(got) if got else "nothing"
+                        said = _short("\n".join(want))
+                        shown = f'"{_short(chr(10).join(got))}"' if got else "nothing"
                         problems.append(
                             PageError(
-                                f"the page claims {_short(chr(10).join(want))!r}, the {_LABEL[snippet.framework]} snippet prints {_short(shown)!r}",
+                                f'the page claims "{said}", the {_LABEL[snippet.framework]} snippet prints {shown}',
                                 at,
                                 code="verify-output",
                             )
