@@ -1637,7 +1637,13 @@ def _slug(title: str, n: int) -> str:
 # ---------------------------------------------------------------- YAML out
 
 
-class _Dumper(yaml.SafeDumper):
+try:  # the C emitter is several times faster; fall back where it is missing
+    from yaml import CSafeDumper as _BaseDumper
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+
+
+class _Dumper(_BaseDumper):
     """Block scalars for multi-line text, flow style for rows without a note."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -1652,11 +1658,11 @@ class _FlowList(list[str]):
     """A list of words written on one line."""
 
 
-def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.MappingNode:
+def _flow(dumper: _BaseDumper, value: _Flow) -> yaml.MappingNode:
     return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _str(dumper: _BaseDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
 

@@ -1,0 +1,57 @@
+"""Speed of `apimap import` on one page, measured side by side with interpreter start-up.
+
+Each fixture page pair of ``tests/data/legacy/`` (English and Chinese) is
+imported many times in this process, offline (the pages' own signatures; with
+the frameworks, importing torch and MindSpore once per run dominates and is
+the same for any page). The median time per page is printed beside the
+start-up of a bare interpreter (``python -c pass``), and the ratio between
+them (target: importing a page takes well under the start-up).
+
+Run: ``python benchmarks/bench_import.py``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from generator.importer import import_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY = ROOT / "tests" / "data" / "legacy"
+ROUNDS = 50
+
+
+def main() -> None:
+    bare = _best([sys.executable, "-c", "pass"])
+    print(f"bare interpreter start-up (best of 5): {bare * 1000:.1f} ms")
+    for en in sorted((LEGACY / "en").glob("*.md")):
+        zh = LEGACY / "zh_CN" / en.name
+        en_text, zh_text = en.read_text(encoding="utf-8"), zh.read_text(encoding="utf-8")
+        times = []
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            result = import_pages(en_text, en_path=str(en), zh_text=zh_text, zh_path=str(zh))
+            times.append(time.perf_counter() - start)
+        assert result.specs and not result.errors
+        page = statistics.median(times)
+        print(
+            f"  {en.name:<14} en + zh_CN: {page * 1000:6.2f} ms per page (median of {ROUNDS}); "
+            f"start-up / import = {bare / page:.0f}x"
+        )
+
+
+def _best(command: list[str], rounds: int = 5) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+if __name__ == "__main__":
+    main()
