@@ -20,7 +20,7 @@ import difflib
 import re
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -310,6 +310,8 @@ class _Row:
     at: Location
     cells: dict[str, Location]
     zh_note: str | None = None
+    split: bool = False
+    """Split from a row that named several parameters in one cell; a person confirms its kind."""
 
 
 @dataclass
@@ -1181,7 +1183,7 @@ class _Builder:
         used: dict[str, set[str]] = {"torch": set(), "mindspore": set()}
         rows: list[dict[str, Any]] = []
         stats = ImportStats()
-        for row in part.rows:
+        for row in self.split_rows(part.rows):
             bad = next(
                 (
                     side
@@ -1287,6 +1289,31 @@ class _Builder:
             self.stats += stats
         return rows
 
+    def split_rows(self, rows: list[_Row]) -> Iterator[_Row]:
+        """Rows as the spec holds them: a cell naming several parameters ("beta1, beta2") gives a row each."""
+        for row in rows:
+            names = {side: [n.strip() for n in (getattr(row, side) or "").split(",")] for side in FRAMEWORKS}
+            several = {side: len(names[side]) > 1 for side in FRAMEWORKS}
+            readable = all(
+                _IDENTIFIER.fullmatch(n.lstrip("*")) for side in FRAMEWORKS if several[side] for n in names[side]
+            )
+            if row.category != "parameter" or not any(several.values()) or not readable:
+                yield row
+                continue
+            torch, ms = names["torch"], names["mindspore"]
+            if len(torch) == len(ms):
+                pairs: list[tuple[str | None, str | None]] = list(zip(torch, ms, strict=True))
+            elif len(torch) == 1:
+                pairs = [(row.torch, ms[0]), *((None, m) for m in ms[1:])]
+            elif len(ms) == 1:
+                pairs = [(torch[0], row.mindspore), *((t, None) for t in torch[1:])]
+            else:
+                yield row
+                continue
+            for i, (t, m) in enumerate(pairs):
+                wording = row.wording if i == 0 else Wording(frozenset(), None, False)
+                yield replace(row, torch=t, mindspore=m, wording=wording, split=True)
+
     def settle(
         self, row: _Row, category: str, torch: str | None, ms: str | None, torch_sig: Signature, ms_sig: Signature
     ) -> tuple[list[str], bool]:
@@ -1303,7 +1330,11 @@ class _Builder:
                     where,
                     "kind-contradicted",
                 )
-            return [want.value], True
+            if row.split:
+                self.warn(
+                    f"split from a row naming several parameters; kind {want.value}: confirm it", where, "row-split"
+                )
+            return [want.value], not row.split
         facts: set[DiffKind] = set()
         if torch != ms:
             facts.add(DiffKind.RENAMED)
@@ -1311,7 +1342,7 @@ class _Builder:
         defaults_known = category == "parameter" and tp is not None and mp is not None
         if defaults_known and tp is not None and mp is not None and tp.default_key != mp.default_key:
             facts.add(DiffKind.DEFAULT_DIFFERS)
-        automatic = bool(said) and row.wording.plain
+        automatic = bool(said) and row.wording.plain and not row.split
         kinds = said - {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}
         if said & {DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY}:
             self.warn(
@@ -1321,12 +1352,17 @@ class _Builder:
                 "kind-contradicted",
             )
         if not automatic:
-            kinds = (facts or {DiffKind.BEHAVIOUR_DIFFERS}) | (kinds - {DiffKind.SAME})
+            if row.split:  # the names are the page's; their kinds follow from the signatures
+                kinds = facts | (kinds - {DiffKind.SAME, DiffKind.RENAMED}) or {DiffKind.SAME}
+            else:  # free text says something differs; what, a person decides
+                kinds = (facts or {DiffKind.BEHAVIOUR_DIFFERS}) | (kinds - {DiffKind.SAME})
             shown = ", ".join(k.value for k in _ordered(kinds))
             self.warn(
-                f"free text in the Difference column, kept as the row's note; kind set to {shown}: confirm it",
+                f"split from a row naming several parameters; kind set to {shown}: confirm it"
+                if row.split
+                else f"free text in the Difference column, kept as the row's note; kind set to {shown}: confirm it",
                 where,
-                "kind-unconfirmed",
+                "row-split" if row.split else "kind-unconfirmed",
             )
         else:
             if DiffKind.RENAMED in kinds and DiffKind.RENAMED not in facts:

@@ -420,3 +420,22 @@ def test_mutated_pages_give_located_findings_never_a_traceback(page: str) -> Non
         assert result.specs == ()
     for spec in result.specs:
         Spec.model_validate(yaml.safe_load(spec.text))
+
+
+def test_a_cell_naming_several_parameters_gives_a_row_each_for_a_person_to_confirm() -> None:
+    en, zh = _pages("cumsum")
+    en = en.replace("| | Parameter 2 | dim | axis |", "| | Parameter 2 | dim, dtype | axis, dtype |")
+    en = en.replace("| | Parameter 3 | dtype | dtype | Consistent function, different parameter names |\n", "")
+    zh = zh.replace("| | 参数2 | dim | axis |", "| | 参数2 | dim, dtype | axis, dtype |")
+    zh = zh.replace("| | 参数3 | dtype | dtype | 功能一致，参数名不同 |\n", "")
+    result = _import("cumsum", en=en, zh=zh)
+    table = _spec(result, "torch.cumsum")["targets"][0]["table"]
+    assert [(r["torch"], r["mindspore"], r["kind"]) for r in table[1:3]] == [
+        ("dim", "axis", "renamed"),
+        ("dtype", "dtype", "same"),
+    ]
+    assert _lines(result, code="row-split") == [
+        "en/cumsum.md:44:46: split from a row naming several parameters; kind set to renamed: confirm it",
+        "en/cumsum.md:44:46: split from a row naming several parameters; kind set to same: confirm it",
+    ]
+    assert result.stats.rows_for_a_person == 2
