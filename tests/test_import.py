@@ -388,9 +388,9 @@ _FRAGMENTS = [
 
 
 @st.composite
-def _mutated(draw: st.DrawFn) -> str:
-    en, _ = _pages(draw(st.sampled_from(["cumsum", "Softmax"])))
-    lines = en.split("\n")
+def _mutated(draw: st.DrawFn, lang: int = 0) -> str:
+    name = draw(st.sampled_from(["cumsum", "Softmax"]))
+    lines = _pages(name)[lang].split("\n")
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, len(lines)))
         action = draw(st.sampled_from(["delete", "insert", "duplicate", "truncate", "garble"]))
@@ -439,3 +439,13 @@ def test_a_cell_naming_several_parameters_gives_a_row_each_for_a_person_to_confi
         "en/cumsum.md:44:46: split from a row naming several parameters; kind set to same: confirm it",
     ]
     assert result.stats.rows_for_a_person == 2
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(zh=_mutated(lang=1))
+def test_a_mutated_chinese_page_is_reported_never_a_traceback(zh: str) -> None:
+    en, _ = _pages("cumsum") if "cumsum" in zh else _pages("Softmax")
+    result = import_pages(en, en_path="en.md", zh_text=zh, zh_path="zh.md")
+    assert all(p.location is not None and p.location.path in ("en.md", "zh.md") for p in result.problems)
+    for spec in result.specs:
+        Spec.model_validate(yaml.safe_load(spec.text))
