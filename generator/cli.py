@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("-o", "--output", default=None, help="folder to write the specs into (default: mappings/)")
     cmd.add_argument("--offline", action="store_true", help="keep the pages' signatures; do not read the frameworks")
     cmd.add_argument("--verify", action="store_true", help="run the imported examples and compare with pasted outputs")
+    cmd.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds one snippet may run with --verify (default 60)"
+    )
     cmd.add_argument("--force", action="store_true", help="overwrite existing specs")
     cmd.set_defaults(func=_import)
 
@@ -234,7 +237,7 @@ def _import(project: Project, args: argparse.Namespace) -> int:
         if args.verify:
             from generator.run import WorkerPool
 
-            with WorkerPool() as pool:
+            with WorkerPool(timeout=args.timeout) as pool:
                 report = verify(result.specs, run=pool.run)
             problems += report.problems
             print(f"apimap: {report.ran_in_both} of {report.examples} examples run in both frameworks as written")
