@@ -282,7 +282,14 @@ def _links(inline: Token | None) -> list[tuple[str, str]]:
 
 
 @dataclass
-class _Snippet:
+class Snippet:
+    """One framework's code of an example as the page has it.
+
+    ``code`` goes into the spec (markers and pasted outputs removed);
+    ``run_code`` is what `verify` runs: the pasted outputs blanked so that its
+    lines, counted from ``first_line``, are the page's.
+    """
+
     framework: Framework
     path: str
     code: str
@@ -296,8 +303,8 @@ class _Example:
     title: str
     at: Location
     note: str | None
-    torch: _Snippet
-    mindspore: _Snippet
+    torch: Snippet
+    mindspore: Snippet
 
 
 @dataclass
@@ -630,7 +637,7 @@ class _Reader:
         return out
 
     def examples(self, target: _TargetPart, title: tuple[str, Location], blocks: list[_Block]) -> None:
-        snippets: list[_Snippet] = []
+        snippets: list[Snippet] = []
         before: list[str] = []
         after: list[str] = []
         previous_output = False
@@ -677,7 +684,7 @@ class _Reader:
             label = title[0] if pairs == 1 else f"{title[0]} ({i + 1})"
             target.examples.append(_Example(label, title[1], note, by_side["torch"][i], by_side["mindspore"][i]))
 
-    def split(self, block: _Block) -> list[_Snippet]:
+    def split(self, block: _Block) -> list[Snippet]:
         """The snippets of one code block, split where a ``# PyTorch`` or ``# MindSpore`` line starts one."""
         content = block.tokens[0].content.rstrip("\n")
         first = block.line + (1 if block.type == "fence" else 0)
@@ -702,7 +709,7 @@ class _Reader:
             starts = [(-1, side)]
         elif any(line.strip() for line in lines[: starts[0][0]]):
             self.warn("code before the first '# PyTorch' or '# MindSpore' line is not imported", at, "skipped")
-        out: list[_Snippet] = []
+        out: list[Snippet] = []
         for n, (index, side) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
             body = lines[index + 1 : end]
@@ -711,7 +718,7 @@ class _Reader:
                 out.append(snippet)
         return out
 
-    def snippet(self, side: Framework, body: list[str], first_line: int) -> _Snippet | None:
+    def snippet(self, side: Framework, body: list[str], first_line: int) -> Snippet | None:
         while body and not body[0].strip():
             body, first_line = body[1:], first_line + 1
         while body and not body[-1].strip():
@@ -732,7 +739,7 @@ class _Reader:
         while code_lines and not code_lines[-1].strip():
             code_lines.pop()
         code = textwrap.dedent("\n".join(code_lines)).rstrip() + "\n"
-        return _Snippet(side, self.page.path, code, "\n".join(run_lines) + "\n", first_line, found)
+        return Snippet(side, self.page.path, code, "\n".join(run_lines) + "\n", first_line, found)
 
 
 _LABEL: dict[Framework, str] = {"torch": "PyTorch", "mindspore": "MindSpore"}
@@ -863,7 +870,7 @@ class ImportedExample:
     torch_name: str
     target: str
     example: str
-    snippets: tuple[_Snippet, _Snippet]
+    snippets: tuple[Snippet, Snippet]
 
 
 @dataclass(frozen=True)
@@ -889,7 +896,7 @@ class ImportResult:
         return [p for p in self.problems if not p.warning]
 
 
-def read_page(text: str, *, path: str) -> _Page:
+def _read_page(text: str, *, path: str) -> _Page:
     """The parts of one page, with what could not be read reported on the page."""
     reader = _Reader(text, path)
     return reader.read()
@@ -908,9 +915,9 @@ def import_pages(
     ``signatures`` reads the installed frameworks (`installed_signatures`);
     None keeps each page's own signatures, with a warning per API.
     """
-    builder = _Builder(read_page(en_text, path=en_path), signatures)
+    builder = _Builder(_read_page(en_text, path=en_path), signatures)
     if zh_text is not None:
-        builder.zh = read_page(zh_text, path=zh_path or "zh_CN.md")
+        builder.zh = _read_page(zh_text, path=zh_path or "zh_CN.md")
     try:
         specs = builder.build()
     except RecursionError:
@@ -1619,7 +1626,7 @@ def _pair(torch: str | None, ms: str | None) -> str:
     return f"{torch or '-'} / {ms or '-'}"
 
 
-def _compile_error(snippet: _Snippet) -> str | None:
+def _compile_error(snippet: Snippet) -> str | None:
     try:
         compile(snippet.code, "<snippet>", "exec", dont_inherit=True)
     except SyntaxError as exc:
