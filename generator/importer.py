@@ -381,7 +381,7 @@ class _Reader:
             children: list[Token] = []
             self.parser.inline.parse(inline.content, self.parser, {}, children)
             inline.children = children
-        return inline.children
+        return inline.children or []
 
     def plain(self, inline: Token | None) -> str:
         """The text of an inline token as read, markup removed."""
