@@ -230,10 +230,15 @@ def _import(project: Project, args: argparse.Namespace) -> int:
         ]
     errors = [p for p in problems if not p.warning]
     if not errors:
-        folder.mkdir(parents=True, exist_ok=True)
-        for spec, path in zip(result.specs, targets, strict=True):
-            path.write_text(spec.text, encoding="utf-8")
-            print(f"apimap: wrote {relative(path)}")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for spec, path in zip(result.specs, targets, strict=True):
+                path.write_text(spec.text, encoding="utf-8")
+                print(f"apimap: wrote {relative(path)}")
+        except OSError as exc:
+            raise PageError(
+                f"cannot write into {relative(folder)}: {exc.strerror}", Location(shown[args.page]), code="write"
+            ) from None
         if args.verify:
             from generator.run import WorkerPool
 

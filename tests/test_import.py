@@ -453,3 +453,15 @@ def test_a_mutated_chinese_page_is_reported_never_a_traceback(zh: str) -> None:
     assert all(p.location is not None and p.location.path in ("en.md", "zh.md") for p in result.problems)
     for spec in result.specs:
         Spec.model_validate(yaml.safe_load(spec.text))
+
+
+def test_cli_output_folder_that_is_a_file_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("", encoding="utf-8")
+    code = main(["import", str(LEGACY / "en" / "Softmax.md"), "-o", str(blocker), "--offline"])
+    assert code == 2
+    assert re.search(
+        r"Softmax\.md:1:1: cannot write into \S*taken: File exists$", capsys.readouterr().err, re.MULTILINE
+    )
