@@ -29,12 +29,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.errors import ApimapError, ErrorGroup, Location, PageError, SpecError
-from generator.model import FRAMEWORKS, QUALIFIED_NAME_PATTERN, DiffKind, Framework, Parameter, Signature
+from generator.model import FRAMEWORKS, DiffKind, Framework, Parameter, Signature
 
 SCHEMA_LINE = "# yaml-language-server: $schema=spec.schema.json\n"
 PLACEHOLDER = {"en": "TODO: say what {name} does.", "zh_CN": "TODO：说明 {name} 的功能。"}
 _API = re.compile(r"(?:torch|mindspore)(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_QUALIFIED = re.compile(QUALIFIED_NAME_PATTERN)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXAMPLE_HEADING = re.compile(r"\bexamples?\b|示例|样例", re.IGNORECASE)
 _MARKER = re.compile(r"#\s*(?:in\s+)?(pytorch|torch|mindspore)\b[\s.:：。]*", re.IGNORECASE)
