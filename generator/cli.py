@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator import Project, build
-from generator.errors import ApimapError, ApiNotFoundError, BuildError, ErrorGroup, StaleError, UsageError, relative
+from generator.errors import (
+    ApimapError,
+    ApiNotFoundError,
+    BuildError,
+    ErrorGroup,
+    Location,
+    StaleError,
+    UsageError,
+    relative,
+)
 from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.quiet import quiet_frameworks
@@ -170,6 +179,18 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("tsv", metavar="TABLE.tsv", help="tab-separated: section, torch_api, mindspore_api, description")
     cmd.add_argument("--run", action="store_true", help="execute every pair and record the differences found")
     cmd.set_defaults(func=_table_import)
+
+    cmd = commands.add_parser("import", help="turn hand-written mapping pages (Markdown) into specs")
+    cmd.add_argument("page", metavar="PAGE.md", help="the English page")
+    cmd.add_argument("--zh", metavar="PAGE_ZH.md", help="its Simplified Chinese sibling, matched by position")
+    cmd.add_argument("-o", "--output", default=None, help="folder to write the specs into (default: mappings/)")
+    cmd.add_argument("--offline", action="store_true", help="keep the pages' signatures; do not read the frameworks")
+    cmd.add_argument("--verify", action="store_true", help="run the imported examples and compare with pasted outputs")
+    cmd.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds one snippet may run with --verify (default 60)"
+    )
+    cmd.add_argument("--force", action="store_true", help="overwrite existing specs")
+    cmd.set_defaults(func=_import)
 
     cmd = commands.add_parser("schema", help="write the JSON Schema of the spec format for editors")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed schema is stale")
@@ -405,6 +426,67 @@ def _init(project: Project, args: argparse.Namespace) -> int:
     where = "" if root.resolve() == Path.cwd().resolve() else f"--root {root} "
     print(f"apimap: next, `apimap {where}build` renders the pages and builds the site")
     return EXIT_OK
+
+
+def _import(project: Project, args: argparse.Namespace) -> int:
+    from generator.errors import PageError
+    from generator.importer import import_pages, installed_signatures, verify
+
+    texts: dict[str, str] = {}
+    for option in (args.page, args.zh):
+        if option is not None:
+            try:
+                texts[option] = Path(option).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                raise PageError(
+                    f"cannot read the page: {reason}", Location(relative(Path(option))), code="page"
+                ) from None
+    shown = {option: relative(Path(option)) for option in texts}
+    result = import_pages(
+        texts[args.page],
+        en_path=shown[args.page],
+        zh_text=texts.get(args.zh) if args.zh else None,
+        zh_path=shown.get(args.zh) if args.zh else None,
+        signatures=None if args.offline else installed_signatures,
+    )
+    problems: list[PageError] = list(result.problems)
+    folder = Path(args.output) if args.output else project.mappings
+    targets = [folder / f"{spec.name}.yaml" for spec in result.specs]
+    if not args.force:
+        problems += [
+            PageError(
+                f"{relative(path)} exists; pass --force to overwrite it",
+                Location(shown[args.page]),
+                code="exists",
+                warning=False,
+            )
+            for path in targets
+            if path.exists()
+        ]
+    errors = [p for p in problems if not p.warning]
+    if not errors:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for spec, path in zip(result.specs, targets, strict=True):
+                write_atomic(path, spec.text)
+                print(f"apimap: wrote {relative(path)}")
+        except OSError as exc:
+            raise PageError(
+                f"cannot write into {relative(folder)}: {exc.strerror}", Location(shown[args.page]), code="write"
+            ) from None
+        if args.verify:
+            from generator.run import WorkerPool
+
+            with WorkerPool(timeout=args.timeout) as pool:
+                report = verify(result.specs, run=pool.run)
+            problems += report.problems
+            print(f"apimap: {report.ran_in_both} of {report.examples} examples run in both frameworks as written")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    warnings = len(problems) - len(errors)
+    print(f"apimap: {len(errors)} errors, {warnings} warnings", file=sys.stderr)
+    return EXIT_INVALID if errors else EXIT_OK
 
 
 _NEEDS_MAPPINGS = (_build, _check, _export, _schema, _new, _cache)

@@ -59,6 +59,19 @@ class StaleError(ApimapError):
     """A ``--check`` found a generated file that differs from what would be written now."""
 
 
+class PageError(ApimapError):
+    """A finding of `apimap import` in a hand-written page.
+
+    ``code`` names the kind of finding (for counting); a warning leaves the
+    imported spec written, an error stops it.
+    """
+
+    def __init__(self, message: str, location: Location | None = None, *, code: str, warning: bool = True) -> None:
+        super().__init__(message, location)
+        self.code = code
+        self.warning = warning
+
+
 class ErrorGroup(ApimapError):
     """Several errors found in one run, reported together, sorted by location."""
 

@@ -316,7 +316,9 @@ def test_export_output_is_taken_from_the_root(
     assert (project / "out" / "mappings.json").is_file()
     assert (project / "out" / "mappings.schema.json").is_file()
     assert list(elsewhere.iterdir()) == []
-    assert re.fullmatch(rf"apimap: wrote {re.escape(str(project))}/out/mappings\.json \(1 specs\) and .*\n", out)
+    assert re.fullmatch(
+        rf"apimap: wrote {re.escape(str(project))}/out/mappings\.json \(1 specs, 0 table pairs\) and .*\n", out
+    )
     absolute = elsewhere / "abs.json"
     assert _run(capsys, "--root", str(project), "export", "-o", str(absolute))[0] == 0
     assert absolute.is_file()

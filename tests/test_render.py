@@ -193,7 +193,10 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         ],
     }
     zh = render_overview(specs, lang="zh_CN", env=env)
-    assert "\n| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | 类型或用法不同；详见页面 | 仅比较签名 |\n" in zh
+    assert (
+        "\n| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | 类型或用法不同；详见页面 | 仅比较签名 |\n"
+        in zh
+    )
     toctree = zh[zh.index("```{toctree}") :].splitlines()
     assert toctree == [
         "```{toctree}",
