@@ -341,9 +341,9 @@ def _table_import(project: Project, args: argparse.Namespace) -> int:
     from generator.table_import import import_table, read_published, rows_folder
 
     specs = frozenset(f.spec.torch.name for f in load_corpus(spec_paths(project.mappings)).files)
-    existing = {
-        n: e for f in load_table(table_paths(project.mappings), specs=specs).files for n, e in f.entries.items()
-    }
+    # the rows as they stand, to keep their notes and recipes; a row that a new spec
+    # has made redundant is no error here, since the import drops it
+    existing = {n: e for f in load_table(table_paths(project.mappings)).files for n, e in f.entries.items()}
     published = read_published(Path(args.tsv))
     # with --run, the claims are first written as derived, without recorded differences, then executed
     files, report = import_table(published, specs=specs, existing=existing, differs={} if args.run else None)
