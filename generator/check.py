@@ -62,7 +62,8 @@ def check(corpus: Corpus, *, mappings: Path, installed: bool = True) -> list[Api
         else:
             used.add(hit)
     for i, (entry, where) in enumerate(entries):
-        if i not in used:
+        # offline, the problems an entry excuses may be ones only the installed frameworks show
+        if i not in used and installed:
             errors.append(SpecError(f"allow-list entry for {entry.spec} matches no problem; remove it", where))
     return errors
 
