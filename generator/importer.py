@@ -323,6 +323,8 @@ class _ApiPart:
     name: str
     at: Location
     signature: Signature | None = None
+    overloads: list[Signature] = field(default_factory=list)
+    """Further signatures written in the same code block, one a line (apimap pages show every overload)."""
     signature_text: str = ""
     signature_at: Location | None = None
     is_class: bool = False
@@ -401,10 +403,13 @@ class _Reader:
         self.page.problems.append(PageError(message, at, code=code))
 
     def source(self, block: _Block) -> str:
+        """A block's Markdown as written; links to a sibling mapping page become ``api:`` references again."""
         start = block.tokens[0].map
         if start is None:
-            return block.tokens[0].content.strip()
-        return "\n".join(self.lines[start[0] : start[1]]).strip("\n")
+            text = block.tokens[0].content.strip()
+        else:
+            text = "\n".join(self.lines[start[0] : start[1]]).strip("\n")
+        return _PAGE_LINK.sub(r"](api:\1)", text)
 
     def quote_source(self, block: _Block) -> str:
         """A block quote's Markdown without its ``>`` markers."""
@@ -581,14 +586,26 @@ class _Reader:
         if close is None:
             self.warn("the signature's parentheses do not close", at, "signature")
             return
-        params = text[match.end() - 1 : close + 1]
-        params = re.sub(r"(\*\w+),\s*\*,", r"\1,", params)  # "(*size, *, out=None)": after *size all are keyword-only
-        try:
-            api.signature = Signature.parse(params)
-        except ValueError as exc:
-            self.warn(f"the page's signature cannot be read: {exc}", at, "signature")
-        except (SyntaxError, MemoryError, RecursionError):
-            self.warn("the page's signature cannot be read", at, "signature")
+        found: list[Signature] = []
+        while True:
+            params = text[match.end() - 1 : close + 1]
+            params = re.sub(
+                r"(\*\w+),\s*\*,", r"\1,", params
+            )  # "(*size, *, out=None)": after *size all are keyword-only
+            try:
+                found.append(Signature.parse(params))
+            except ValueError as exc:
+                self.warn(f"the page's signature cannot be read: {exc}", at, "signature")
+            except (SyntaxError, MemoryError, RecursionError):
+                self.warn("the page's signature cannot be read", at, "signature")
+            text = text[close + 1 :].lstrip()
+            text = text[len("class ") :].lstrip() if text.startswith("class ") else text
+            match = re.match(rf"{re.escape(api.name)}\s*\(", text)
+            close = _closing_paren(text, match.end() - 1) if match is not None else None
+            if match is None or close is None:
+                break
+        if found:
+            api.signature, api.overloads = found[0], found[1:]
 
     def table(self, block: _Block) -> list[_Row] | str | None:
         rows: list[tuple[int, list[str]]] = []
@@ -1057,6 +1074,7 @@ class _Builder:
                 return None
         else:
             options, kind = installed
+            overloads = [_closest(options, o) for o in part.overloads]
             chosen = _closest(options, signature)
             if signature is not None:
                 import generator.introspect as introspect
@@ -1069,6 +1087,9 @@ class _Builder:
                     )
             signature = chosen
         assert signature is not None
+        if isinstance(installed, str):
+            overloads = list(part.overloads)
+        overloads = [o for i, o in enumerate(overloads) if o != signature and o not in overloads[:i]]
         url = part.url
         if url is None or not url.startswith("https://") or re.search(r"\s|[<>\"'`]", url):
             pinned = _doc_url(part.name)
@@ -1087,9 +1108,10 @@ class _Builder:
             "name": part.name,
             "kind": kind,
             "signature": str(signature),
+            **({"overloads": [str(o) for o in overloads]} if overloads else {}),
             "url": url,
             "summary": summary,
-            "_signature": signature,
+            "_signature": Signature.union([signature, *overloads]),
         }
 
     def _param_at(self, part: _ApiPart, message: str) -> Location | None:
@@ -1702,6 +1724,8 @@ def _unique_ids(items: list[dict[str, Any]]) -> None:
             _unique_ids(item["examples"])
 
 
+_PAGE_LINK = re.compile(r"\]\((torch(?:\.[A-Za-z_]\w*)+)\.md\)")
+"""A link an apimap page writes for an ``api:`` reference: to the sibling page ``<torch name>.md``."""
 _EXAMPLE_ID = re.compile(r"<!-- example: ([a-z0-9][a-z0-9_-]{0,62}) -->")
 """The comment under an example's title on an apimap page, naming the example's id."""
 

@@ -15,25 +15,14 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from generator import Project, build
 
 from .conftest import DATA, ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "build" / "screenshots"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+from .test_browser import FLAGS, find_chromium
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +53,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def _chromium(url: str, *extra: str) -> str:
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000", *extra, url],
+            [find_chromium(), *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000", *extra, url],
             capture_output=True,
             text=True,
             timeout=120,
@@ -96,10 +85,10 @@ def test_a_filter_hides_rows_without_every_word(site: str, lang: str) -> None:
     assert 'src="../../_static/apimap-filter.js' in dom
 
 
-def test_the_overview_is_readable_on_a_laptop_screen(site: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_the_overview_is_readable_on_a_laptop_screen(site: str, tmp_path: Path) -> None:
+    print(f"screenshots of the overview: {tmp_path}")
     for lang in ("en", "zh_CN"):
-        path = SHOTS / f"overview-filter-{lang}.png"
+        path = tmp_path / f"overview-filter-{lang}.png"
         _chromium(f"{site}/generated/{lang}/index.html", f"--screenshot={path}", "--window-size=1366,900")
         assert path.stat().st_size > 10_000, "the screenshot is blank"
     dom = _chromium(f"{site}/generated/en/index.html", "--dump-dom")
