@@ -91,7 +91,7 @@ def render_all(
     checks: Checks | None = None,
 ) -> dict[str, str]:
     """Every page of the site as text, by path relative to the generated folder, but those in ``skip``."""
-    env = make_env(templates)
+    env = make_env(templates, written={k: v for f in corpus.files for k, v in f.prose.items()})
     by_api: dict[str, dict[tuple[str, str, str], str]] = {}
     for (api, target, example, side), text in (outputs or {}).items():
         by_api.setdefault(api, {})[(target, example, side)] = text

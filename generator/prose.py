@@ -5,8 +5,9 @@ read with markdown-it-py: CommonMark, pipe tables (only to refuse them) and
 ``$`` math from mdit-py-plugins, as MyST reads the site's pages. What each
 field may contain is data, `SUBSETS`; `problems` lists every construct outside
 it with its line and column in the text; `to_markdown` writes the parsed tree
-back as MyST Markdown, so pages say what the tree says, normalized the same
-way in every language, and text can never turn into markup on the way.
+back as MyST Markdown (`Parsed` does both from one parse, as a build does),
+so pages say what the tree says, normalized the same way in every language,
+and text can never turn into markup on the way.
 
 Links are ``https://`` addresses or ``api:NAME`` references to the mapping
 page of another torch API, e.g. ``[Conv2d](api:torch.nn.Conv2d)`` or
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -104,21 +105,49 @@ def _one_plain_line(text: str) -> bool:
 
 def problems(text: str, subset: Subset, *, pages: Set[str] | None = None) -> list[Problem]:
     """Every construct of ``text`` outside ``subset``; ``pages`` are the API names ``api:`` links may name."""
-    if _one_plain_line(text):
-        return []
-    lines = text.split("\n")
-    return sorted(set(_problems(parse(text, offsets=True), lines, subset, pages)))
+    return Parsed.of(text).problems(subset, pages=pages)
 
 
 def to_markdown(text: str, shape: Shape) -> str:
     """``text`` re-emitted from its parse tree as MyST Markdown placed as ``shape`` says."""
     if _one_plain_line(text):
-        return _Writer(shape).text(text.strip(), before_bracket=False)
-    tokens = parse(text)
-    if shape == "block" and not (len(tokens) == 1 and tokens[0].type == "inline"):
-        return "\n".join(_Writer(shape).blocks(tokens))
-    inline = [t for t in tokens if t.type == "inline"]
-    return " ".join(_Writer(shape).inline(t.children or []) for t in inline)
+        return Parsed(text, None).markdown(shape)
+    return Parsed(text, parse(text)).markdown(shape)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One prose text and its parse, read once to be both checked and re-emitted."""
+
+    text: str
+    tokens: list[Token] | None
+    """The tokens, with offsets; None for one plain line, which needs no parse."""
+
+    @classmethod
+    def of(cls, text: str) -> Parsed:
+        """``text`` parsed once, with the offsets that locate its problems (the writer ignores them)."""
+        return cls(text, None if _one_plain_line(text) else parse(text, offsets=True))
+
+    def problems(self, subset: Subset, *, pages: Set[str] | None = None) -> list[Problem]:
+        """Every construct outside ``subset``; ``pages`` are the API names ``api:`` links may name."""
+        if self.tokens is None:
+            return []
+        lines = self.text.split("\n")
+        return sorted(set(_problems(self.tokens, lines, subset, pages)))
+
+    def markdown(self, shape: Shape) -> str:
+        """The text re-emitted from its parse tree as MyST Markdown placed as ``shape`` says."""
+        tokens = self.tokens
+        if tokens is None:
+            return _Writer(shape).text(self.text.strip(), before_bracket=False)
+        if shape == "block" and not (len(tokens) == 1 and tokens[0].type == "inline"):
+            return "\n".join(_Writer(shape).blocks(tokens))
+        inline = [t for t in tokens if t.type == "inline"]
+        return " ".join(_Writer(shape).inline(t.children or []) for t in inline)
+
+
+Written = Mapping[tuple[Shape, str], str]
+"""Prose re-emitted by validation, by shape and source text: what the renderer places instead of parsing again."""
 
 
 def _validate_link(url: str) -> bool:

@@ -8,6 +8,7 @@ value a template places is escaped for Markdown unless a filter marked it
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import jinja2
 
 from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
 from generator.overview import Checks, overview_groups, rules_table
-from generator.prose import SUBSETS, to_markdown
+from generator.prose import SUBSETS, Written, to_markdown
 from generator.table import Table
 
 Outputs = Mapping[tuple[str, str, str], str]
@@ -43,8 +44,11 @@ _ONLY = (DiffKind.TORCH_ONLY, DiffKind.MINDSPORE_ONLY)
 _LISTED = (DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS, DiffKind.TYPE_DIFFERS)
 
 
-def difference_text(row: Row, words: Words) -> Safe:
-    """The Difference column of a row as Markdown for a table cell: generated from its kinds, note appended."""
+def difference_text(row: Row, words: Words, *, written: Written | None = None) -> Safe:
+    """The Difference column of a row as Markdown for a table cell: generated from its kinds, note appended.
+
+    ``written`` is prose validation already re-emitted (`SpecFile.prose`), as for `prose`.
+    """
     said: dict[str, Any] = words.difference
     kinds = set(row.kind)
     only = [kind for kind in _ONLY if kind in kinds]
@@ -59,7 +63,7 @@ def difference_text(row: Row, words: Words) -> Safe:
             listed += (str(said["last_separator"]) if len(parts) > 1 else "") + parts[-1]
             text += str(said["differs"]).format(listed=listed)
     if row.note is not None:
-        text += str(said["note"]) + prose(row.note, "Row.note", words)
+        text += str(said["note"]) + prose(row.note, "Row.note", words, written=written)
     return Safe(text)
 
 
@@ -113,14 +117,18 @@ def href(url: str) -> Safe:
     return Safe(url.replace("\\", "%5C"))
 
 
-def prose(text: Text | None, field: str, words: Words) -> Safe:
+def prose(text: Text | None, field: str, words: Words, *, written: Written | None = None) -> Safe:
     """A prose ``field`` (``Model.field`` of `SUBSETS`) in the page's language, English where untranslated.
 
-    Re-emitted from its parse tree, so the page holds only what the field's subset allows.
+    Re-emitted from its parse tree, so the page holds only what the field's subset allows:
+    taken from ``written`` when validation already did it, else parsed here.
     """
     if text is None:
         return Safe("")
-    return Safe(to_markdown(text.get(words.lang) or text.en, SUBSETS[field].shape))
+    source = text.get(words.lang) or text.en
+    shape = SUBSETS[field].shape
+    found = written.get((shape, source)) if written is not None else None
+    return Safe(found if found is not None else to_markdown(source, shape))
 
 
 def fence(body: str, info: str = "") -> Safe:
@@ -156,8 +164,8 @@ class TableRow(NamedTuple):
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
 
 
-def table_rows(target: Target, words: Words) -> list[TableRow]:
-    """The differences table, with the category shown on its first row only."""
+def table_rows(target: Target, words: Words, *, written: Written | None = None) -> list[TableRow]:
+    """The differences table, with the category shown on its first row only; ``written`` as for `prose`."""
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
     for row in sorted(target.table, key=lambda r: _CATEGORY_ORDER[r.category]):
@@ -168,7 +176,7 @@ def table_rows(target: Target, words: Words) -> list[TableRow]:
                 subcategory=words.subcategory[row.category].format(n=n),
                 torch=row.torch,
                 mindspore=row.mindspore,
-                difference=difference_text(row, words),
+                difference=difference_text(row, words, written=written),
             )
         )
     return rows
@@ -187,8 +195,12 @@ def namespace(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def make_env(templates: Path) -> jinja2.Environment:
-    """A fresh Jinja2 environment over ``templates`` with apimap's filters."""
+def make_env(templates: Path, *, written: Written | None = None) -> jinja2.Environment:
+    """A fresh Jinja2 environment over ``templates`` with apimap's filters.
+
+    ``written`` is the prose that validation re-emitted (`SpecFile.prose` of the
+    build's specs): the prose filters place it rather than parse the text again.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
@@ -200,16 +212,16 @@ def make_env(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # an environment lives for one build; no need to stat templates per page
     )
     env.filters.update(
-        prose=prose,
+        prose=functools.partial(prose, written=written),
         fill=fill,
         href=href,
         code=code,
         page_name=page_name,
         fence=fence,
         signature=signature_block,
-        difference=difference_text,
+        difference=functools.partial(difference_text, written=written),
         category_text=category_text,
-        table_rows=table_rows,
+        table_rows=functools.partial(table_rows, written=written),
     )
     return env
 

@@ -7,13 +7,14 @@ examples compile. Every problem of every file is collected before reporting.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import os
 import re
 import typing
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from generator.model import (
     Target,
     Text,
 )
-from generator.prose import SUBSETS, problems
+from generator.prose import SUBSETS, Parsed, Shape, Written
 
 SUFFIXES = (".yaml", ".yml")
 ALLOWLISTS = frozenset(f"allowlist{suffix}" for suffix in SUFFIXES)
@@ -57,6 +58,8 @@ class SpecFile:
     path: Path
     doc: Document
     spec: Spec
+    prose: Written = dataclasses.field(default_factory=dict)
+    """Its prose re-emitted as Markdown while validation parsed it (`prose_errors`), for the renderer."""
 
     def locate(self, key: Key, *, at_key: bool = False) -> Location:
         """The location of the YAML node at ``key``."""
@@ -114,9 +117,11 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
         except SpecError as exc:
             errors.append(exc)
     pages = frozenset(f.spec.torch.name for f in files)
-    for file in files:
+    for i, file in enumerate(files):
         errors.extend(rule_errors(file))
-        errors.extend(prose_errors(file, pages=pages))
+        written: dict[tuple[Shape, str], str] = {}
+        errors.extend(prose_errors(file, pages=pages, written=written))
+        files[i] = replace(file, prose=written)
     errors.extend(_duplicates(files))
     if errors:
         raise ErrorGroup(errors)
@@ -129,10 +134,11 @@ def load_spec(path: Path) -> SpecFile:
     """Load and validate one spec file; raise `ErrorGroup` with all of its problems."""
     doc = read(path, shown_as=relative(path))
     file = SpecFile(path, doc, typed(doc))
-    errors = [*rule_errors(file), *prose_errors(file, pages=None)]
+    written: dict[tuple[Shape, str], str] = {}
+    errors = [*rule_errors(file), *prose_errors(file, pages=None, written=written)]
     if errors:
         raise ErrorGroup(errors)
-    return file
+    return replace(file, prose=written)
 
 
 def typed(doc: Document) -> Spec:
@@ -384,18 +390,26 @@ def missing_translations(file: SpecFile) -> Iterator[SpecError]:
                 yield SpecError(f"missing {lang} translation", file.locate(key))
 
 
-def prose_errors(file: SpecFile, *, pages: Set[str] | None) -> Iterator[SpecError]:
+def prose_errors(
+    file: SpecFile, *, pages: Set[str] | None, written: dict[tuple[Shape, str], str] | None = None
+) -> Iterator[SpecError]:
     """Markdown outside its field's subset (`generator.prose.SUBSETS`), at the offending character.
 
     ``pages`` are the torch APIs that ``api:`` links may name; None skips that check.
+    Each text is parsed once: ``written`` receives it re-emitted as Markdown for
+    the renderer (`SpecFile.prose`), so rendering parses nothing again.
     """
-    for key, field, text in prose_fields(file.spec, (), ""):
+    for key, name, text in prose_fields(file.spec, (), ""):
+        subset = SUBSETS[name]
         for lang in LANGUAGES:
             value = text.get(lang)
             if value is None:
                 continue
+            parsed = Parsed.of(value)
+            if written is not None:
+                written[(subset.shape, value)] = parsed.markdown(subset.shape)
             seen: set[tuple[Location, str]] = set()  # where a scalar maps inexactly, problems share a place
-            for problem in problems(value, SUBSETS[field], pages=pages):
+            for problem in parsed.problems(subset, pages=pages):
                 where = file.doc.text_location((*key, lang), problem.line, problem.col)
                 if (where, problem.message) not in seen:
                     seen.add((where, problem.message))

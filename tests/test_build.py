@@ -60,3 +60,21 @@ def test_loading_and_rendering_leave_the_garbage_collector_as_they_found_it() ->
         render_all(corpus, templates=ROOT / "templates")
     assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == before
     assert before[:2] == (True, 0)
+
+
+def test_rendering_places_the_prose_validation_wrote_and_parses_none_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import prose, render_all
+    from generator.render import make_env, render_page
+
+    corpus = load_corpus(sorted((ROOT / "mappings").glob("torch.*.yaml")))
+    assert all(f.prose for f in corpus.files)
+    parses: list[str] = []
+    real = prose.parse
+    monkeypatch.setattr(prose, "parse", lambda text, **kw: parses.append(text) or real(text, **kw))
+    pages = render_all(corpus, templates=ROOT / "templates")
+    assert parses == []  # every text was parsed once, by validation
+    monkeypatch.undo()
+    env = make_env(ROOT / "templates")  # no written prose: each text parsed here, as render_page alone does
+    for file in corpus.files:
+        for lang in ("en", "zh_CN"):
+            assert pages[f"{lang}/{file.spec.torch.name}.md"] == render_page(file.spec, lang=lang, env=env)
