@@ -176,7 +176,7 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         elif line.startswith("| ["):
             rows.append(line)
     # amax's MindSpore extras keep torch's behaviour by default (rule 3): only the names differ
-    names = "Parameter names differ; see the page | signature only |"
+    names = "signature only | Parameter names differ; see the page |"
     assert tables == {
         "torch": [
             f"| [torch.abs](torch.abs.md) | mindspore.ops.amax | {names}",
@@ -187,14 +187,14 @@ def test_overview_lists_every_pair_by_namespace() -> None:
         ],
         "torch.optim": [
             "| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.experimental.optim.Rprop "
-            "| PyTorch has parameters MindSpore lacks; see the page | signature only |",
+            "| signature only | PyTorch has parameters MindSpore lacks; see the page |",
             "| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop "
-            "| Types or usage differ; see the page | signature only |",
+            "| signature only | Types or usage differ; see the page |",
         ],
     }
     zh = render_overview(specs, lang="zh_CN", env=env)
     assert (
-        "\n| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | 类型或用法不同；详见页面 | 仅比较签名 |\n"
+        "\n| [torch.optim.Rprop](torch.optim.Rprop.md) | mindspore.nn.Rprop | 仅比较签名 | 类型或用法不同；详见页面 |\n"
         in zh
     )
     toctree = zh[zh.index("```{toctree}") :].splitlines()
