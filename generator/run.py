@@ -42,7 +42,7 @@ from generator.compare import compare
 from generator.model import FRAMEWORKS, Framework
 from generator.validate import Corpus, SpecFile
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_OUTPUT = 65536
 """Bytes a snippet may print unless its example or the command line says otherwise."""
@@ -162,6 +162,11 @@ def _worker(framework: str, folder: str) -> None:
     module = __import__(framework)
     for name in _LAZY_IMPORTS.get(framework, ()):
         importlib.import_module(name)
+    if framework == "mindspore":
+        # MindSpore launches kernels asynchronously, so a failed kernel can be reported by a
+        # later call, even in the next snippet (seen: a caught matmul error failing the next
+        # spec's loss): one kernel at a time keeps each error at its own snippet and line
+        module.runtime.launch_blocking()
     state = _WriteGuard()
     sys.addaudithook(state.audit)
     _send(channel, READY)

@@ -417,3 +417,12 @@ def test_run_corpus_runs_both_frameworks_and_compares(tmp_path: Path) -> None:
     assert result.ok
     assert result.outcomes["torch"].stdout == "tensor([5., 3.])\n"
     assert result.outcomes["mindspore"].stdout == "[5. 3.]\n"
+
+
+def test_mindspore_workers_launch_one_kernel_at_a_time() -> None:
+    code = (
+        "from mindspore._c_expression import RuntimeConf\nblocking = RuntimeConf.get_instance().is_launch_blocking()\n"
+    )
+    with WorkerPool(timeout=120) as pool:
+        outcome = pool.run(Request("mindspore", code, "t.yaml", 1, ("blocking",)))
+    assert outcome.error is None and bool(outcome.values["blocking"]) is True
