@@ -321,7 +321,9 @@ def run_table(
 
 def _key(recipe: str, code: Mapping[str, str], installed: str) -> str:
     """The cache key of a check: what both sides run and every version involved."""
-    parts = [str(_CACHE_FORMAT), recipe, code["torch"], code["mindspore"], installed, sys.version]
+    from generator.run import CACHE_FORMAT  # how snippets run is part of what a check found
+
+    parts = [str(_CACHE_FORMAT), str(CACHE_FORMAT), recipe, code["torch"], code["mindspore"], installed, sys.version]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
