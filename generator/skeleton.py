@@ -40,23 +40,22 @@ def _source_tree() -> Path | None:
 
 def bundled_templates() -> Path:
     """The folder of the page templates apimap ships with."""
-    packaged = _package() / "templates"
-    if packaged.is_dir():
-        return packaged
-    source = _source_tree()
-    if source is None:
-        raise BuildError(f"apimap is installed without its templates: no folder {packaged}")
-    return source / "templates"
+    return _shipped("templates", "templates", what="its templates")
 
 
 def _skeleton_root() -> Path:
-    packaged = _package() / "skeleton"
-    if packaged.is_dir():
-        return packaged
+    return _shipped("skeleton", "", what="its project skeleton")
+
+
+def _shipped(packaged: str, in_source: str, *, what: str) -> Path:
+    """A folder the wheel puts in the package as ``packaged``; in a checkout, ``in_source`` of the repository."""
+    folder = _package() / packaged
+    if folder.is_dir():
+        return folder
     source = _source_tree()
     if source is None:
-        raise BuildError(f"apimap is installed without its project skeleton: no folder {packaged}")
-    return source
+        raise BuildError(f"apimap is installed without {what}: no folder {folder}")
+    return source / in_source  # Path / "" is the path itself
 
 
 def skeleton_files() -> dict[str, str]:

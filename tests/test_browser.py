@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import base64
 import fcntl
-import functools
-import http.server
 import json
 import os
 import select
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +26,7 @@ import pytest
 
 from generator import Project, build
 
-from .conftest import ROOT
+from .conftest import ROOT, served
 
 FLAGS = [
     "--headless",
@@ -84,19 +81,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) 
         (root / ".apimap-cache").symlink_to(pytestconfig.cache.mkdir("apimap-site-examples"))
     project = Project(root)
     build(project, timeout=600)  # generous: a loaded CI machine is slow, and this is not a test of speed
-    handler = functools.partial(_QuietHandler, directory=str(project.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with served(project.html) as url:
+        yield url
 
 
 def _chromium(chromium: str, url: str, *extra: str) -> str:

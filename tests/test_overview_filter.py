@@ -7,13 +7,10 @@ the script ran is read back. Screenshots go to ``build/screenshots/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 
 from generator import Project, build
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, served
 from .test_browser import FLAGS, find_chromium
 
 
@@ -36,18 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy(DATA / "table" / "rows" / "torch.yaml", root / "mappings" / "rows")
     project = Project(root)
     build(project, examples=False)
-    handler = functools.partial(_QuietHandler, directory=str(project.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with served(project.html) as url:
+        yield url
 
 
 def _chromium(url: str, *extra: str) -> str:
