@@ -14,9 +14,14 @@ only ``(*args, **kwargs)`` gives way to the next:
   (``mindspore.mint.add``), pybind11's numbered overloads; annotations are
   dropped;
 - torch's type stubs (``torch/_C/*.pyi``) for C functions and classes without
-  a docstring, then its ATen operator schema;
-- for MindSpore classes built in C or primitives exported as instances, the
-  ``Args:`` or ``Inputs:`` section of the class docstring.
+  a docstring, a class through the bases its stub gives it, then its ATen
+  operator schema;
+- for MindSpore: the ``Args:`` section of a dispatcher's docstring; a C
+  Tensor method's Python counterpart, the function its docstring refers to,
+  or its documented sections; for classes built in C or primitives exported
+  as instances, the ``Args:`` or ``Inputs:`` section of the class docstring;
+  for graph primitives and ``MultitypeFuncGraph``s exported as generic
+  instances, what MindSpore's Python sources register for them (`_read_graph_op`).
 
 `walk` reads a whole namespace (benchmarks/bench_introspect.py).
 """
@@ -135,7 +140,8 @@ def api_kind(obj: Any) -> Kind:
 
 
 Source = Literal["inspect", "docstring", "stub", "schema"]
-"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs or its operator schema."""
+"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs, or an operator schema
+(torch's ATen schema, a MindSpore kernel registration)."""
 
 
 @dataclass(frozen=True)
@@ -714,7 +720,8 @@ def _read_sections(obj: Any, name: str) -> Reading | None:
         # Tensor.itemset(*args) documents ``args (...)``: the section describes its *args, not a parameter
         return Reading((signature,), "docstring", "the Args section of the docstring")
     calls = re.findall(rf"\.{re.escape(name)}\((.*?)\)", doc)
-    if method and re.search(r"^Returns:", doc, re.MULTILINE) and not any(c.strip() for c in calls):
+    documented = re.search(r"^Returns:", doc, re.MULTILINE) and not re.search(r"^Args?:", doc, re.MULTILINE)
+    if method and documented and not any(c.strip() for c in calls):
         return Reading((Signature(()),), "docstring", "the docstring, which documents no arguments")
     return None
 
