@@ -426,8 +426,13 @@ def parse_published(text: str) -> tuple[Signature, ...]:
     (torch writes ``out: Optional[Tensor]`` for ``out=None``); pybind11's
     ``self: torch._C.X`` is dropped like any ``self``. torch writes an
     optional leading argument as ``arange(start=0, end, step=1)``: that is
-    two overloads, ``(end)`` and ``(start, end, step=1)``.
+    two overloads, ``(end)`` and ``(start, end, step=1)``. Python's builtins
+    write optional arguments in brackets: ``next(iterator[, default])`` is
+    ``(iterator)`` and ``(iterator, default)``.
     """
+    if "[," in text.replace(" ", ""):
+        found = [parse_published(f"({variant})") for variant in _bracketed(text[1:-1])]
+        return tuple(dict.fromkeys(s for f in found for s in f)) if all(found) else ()
     # torch writes "(*size, *, out=None)": after *size every parameter is keyword-only already
     text = re.sub(r"(\*\w+), \\?\*,", r"\1,", text).replace("\\*", "*")
     # pybind11 annotates with C++ types (``arg1: torch::jit::CompilationUnit``): dotted, they parse and are dropped
@@ -454,6 +459,20 @@ def parse_published(text: str) -> tuple[Signature, ...]:
     except ValueError:
         return ()
     return (signature,)
+
+
+def _bracketed(text: str) -> list[str]:
+    """Every parameter list ``text`` stands for when its ``[, optional]`` groups are left out or written."""
+    start = text.find("[")
+    if start < 0:
+        return [text]
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"[": 1, "]": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    head = text[:start]
+    return [head, *(head + rest for rest in _bracketed(text[start + 1 : end] + text[end + 1 :]))]
 
 
 def _top_level_parts(text: str) -> list[str]:
@@ -770,7 +789,8 @@ def _read_graph_op(obj: Any) -> Reading | None:
     - the primitive class of the same name: its ``__call__``, or its
       Inputs section (``Primitive('make_range')`` and class ``make_range``);
     - the backpropagator registered for the primitive, whose parameters
-      are its inputs followed by ``out, dout`` (``tuple_getitem``);
+      are its inputs followed by ``out, dout`` (``tuple_getitem``), or the
+      forward propagator named after it (``_fprop_switch_layer``);
     - the kernel registration of the name (``AiCPURegOp("EnvironSet")
       .input(0, "env")...``);
     - the Python function or class that MindSpore's graph compiler turns
@@ -791,7 +811,7 @@ def _read_graph_op(obj: Any) -> Reading | None:
     name = getattr(obj, "name", None)
     primitive = getattr(_module("mindspore.ops.primitive"), "Primitive", None)
     if isinstance(name, str) and primitive is not None and isinstance(obj, primitive):
-        for reader in (_read_primitive_class, _read_bprop, _read_kernel):
+        for reader in (_read_primitive_class, _read_bprop, _read_fprop, _read_kernel):
             if (reading := reader(obj, name)) is not None and not reading.placeholder:
                 return reading
     return _read_compiled_from(obj)
@@ -831,6 +851,16 @@ def _read_bprop(obj: Any, name: str) -> Reading | None:
         return None
     where = f"{bprop.__module__}.{bprop.__name__}"
     return Reading((Signature(params[:-2]),), "inspect", f"the backpropagator {where}, without its out and dout")
+
+
+def _read_fprop(obj: Any, name: str) -> Reading | None:
+    """A forward propagator MindSpore's autodiff finds by name (``_fprop_switch_layer(index, layers)``)."""
+    module = "mindspore.ops._grad_experimental.grad_implementations"
+    fprop = getattr(_module(module), f"_fprop_{name}", None)
+    if not inspect.isfunction(fprop):
+        return None
+    signature = _from_inspect(inspect.signature(fprop))
+    return Reading((signature,), "inspect", f"the forward propagator {module}.{fprop.__name__}")
 
 
 def _read_kernel(obj: Any, name: str) -> Reading | None:

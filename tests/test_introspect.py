@@ -368,6 +368,18 @@ def test_varargs_signature_published_by_torch() -> None:
             "inspect.signature of _operator.is_not, which MindSpore compiles into it",
             ["(a, b, /)"],
         ),
+        (  # Primitive('switch_layer'): the forward propagator MindSpore's autodiff finds by its name
+            "mindspore.ops.switch_layer",
+            "inspect",
+            "the forward propagator mindspore.ops._grad_experimental.grad_implementations._fprop_switch_layer",
+            ["(index, layers)"],
+        ),
+        (  # compiled from builtins.next, whose docstring writes its optional argument in brackets
+            "mindspore.ops.ms_next",
+            "docstring",
+            "the docstring, 2 overloads of builtins.next, which MindSpore compiles into it",
+            ["(iterator)", "(iterator, default)"],
+        ),
         (  # a MultitypeFuncGraph: the functions registered on it
             "mindspore.ops.env_get",
             "inspect",
