@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.model import Parameter, ParamKind, Signature
+from generator.model import Api, Parameter, ParamKind
 from generator.recipes import CheckResult
 from generator.table import Pair, Table
 from generator.validate import Corpus
@@ -36,6 +36,14 @@ class ExportParameter(_Out):
     """Python source of the default value, or null when it is required."""
 
 
+class ExportOverload(_Out):
+    """One further signature of an overloaded API."""
+
+    signature: str
+    """The signature as text, without annotations."""
+    parameters: list[ExportParameter]
+
+
 class ExportApi(_Out):
     """One side of a mapping."""
 
@@ -45,6 +53,8 @@ class ExportApi(_Out):
     signature: str
     """The signature as text, without annotations."""
     parameters: list[ExportParameter]
+    overloads: list[ExportOverload] = []
+    """Further signatures of an overloaded API, in the spec's order; empty when it has one."""
     url: str
 
 
@@ -112,9 +122,16 @@ def _parameter(p: Parameter) -> ExportParameter:
     return ExportParameter(name=p.name, kind=p.kind, default=p.default)
 
 
-def _api(name: str, kind: Literal["function", "class", "method"], sig: Signature, url: str) -> ExportApi:
+def _api(api: Api) -> ExportApi:
     return ExportApi(
-        name=name, kind=kind, signature=str(sig), parameters=[_parameter(p) for p in sig.parameters], url=url
+        name=api.name,
+        kind=api.kind,
+        signature=str(api.signature),
+        parameters=[_parameter(p) for p in api.signature.parameters],
+        overloads=[
+            ExportOverload(signature=str(s), parameters=[_parameter(p) for p in s.parameters]) for s in api.overloads
+        ],
+        url=api.url,
     )
 
 
@@ -127,8 +144,8 @@ def export_document(corpus: Corpus, table: Table | None = None, checks: Sequence
             ms = target.mindspore
             mappings.append(
                 ExportMapping(
-                    torch=_api(spec.torch.name, spec.torch.kind, spec.torch.signature, spec.torch.url),
-                    mindspore=_api(ms.name, ms.kind, ms.signature, ms.url),
+                    torch=_api(spec.torch),
+                    mindspore=_api(ms),
                     category=target.category.name.lower(),
                     rows=[
                         ExportRow(

@@ -14,9 +14,14 @@ only ``(*args, **kwargs)`` gives way to the next:
   (``mindspore.mint.add``), pybind11's numbered overloads; annotations are
   dropped;
 - torch's type stubs (``torch/_C/*.pyi``) for C functions and classes without
-  a docstring, then its ATen operator schema;
-- for MindSpore classes built in C or primitives exported as instances, the
-  ``Args:`` or ``Inputs:`` section of the class docstring.
+  a docstring, a class through the bases its stub gives it, then its ATen
+  operator schema;
+- for MindSpore: the ``Args:`` section of a dispatcher's docstring; a C
+  Tensor method's Python counterpart, the function its docstring refers to,
+  or its documented sections; for classes built in C or primitives exported
+  as instances, the ``Args:`` or ``Inputs:`` section of the class docstring;
+  for graph primitives and ``MultitypeFuncGraph``s exported as generic
+  instances, what MindSpore's Python sources register for them (`_read_graph_op`).
 
 `walk` reads a whole namespace (benchmarks/bench_introspect.py).
 """
@@ -135,7 +140,8 @@ def api_kind(obj: Any) -> Kind:
 
 
 Source = Literal["inspect", "docstring", "stub", "schema"]
-"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs or its operator schema."""
+"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs, or an operator schema
+(torch's ATen schema, a MindSpore kernel registration)."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,7 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
     for reader in (
         (_read_class,)
         if inspect.isclass(obj)
-        else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema)
+        else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema, _read_sections)
     ):
         reading = reader(obj, name)
         if reading is None:
@@ -199,8 +205,8 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
         if better is not None and not better.placeholder:
             return better
     elif not inspect.isroutine(obj):
-        inputs = _read_inputs(type(obj))
-        if inputs is not None:
+        inputs = _read_inputs(type(obj)) or _read_graph_op(obj)
+        if inputs is not None and not inputs.placeholder:
             return inputs
     return placeholder
 
@@ -420,10 +426,17 @@ def parse_published(text: str) -> tuple[Signature, ...]:
     (torch writes ``out: Optional[Tensor]`` for ``out=None``); pybind11's
     ``self: torch._C.X`` is dropped like any ``self``. torch writes an
     optional leading argument as ``arange(start=0, end, step=1)``: that is
-    two overloads, ``(end)`` and ``(start, end, step=1)``.
+    two overloads, ``(end)`` and ``(start, end, step=1)``. Python's builtins
+    write optional arguments in brackets: ``next(iterator[, default])`` is
+    ``(iterator)`` and ``(iterator, default)``.
     """
+    if "[," in text.replace(" ", ""):
+        found = [parse_published(f"({variant})") for variant in _bracketed(text[1:-1])]
+        return tuple(dict.fromkeys(s for f in found for s in f)) if all(found) else ()
     # torch writes "(*size, *, out=None)": after *size every parameter is keyword-only already
     text = re.sub(r"(\*\w+), \\?\*,", r"\1,", text).replace("\\*", "*")
+    # pybind11 annotates with C++ types (``arg1: torch::jit::CompilationUnit``): dotted, they parse and are dropped
+    text = re.sub(r"\w+(?:::\w+)+", lambda m: m[0].replace("::", "."), text)
     source = f"def _{text}: pass"
     try:
         func = ast.parse(source).body[0]
@@ -446,6 +459,20 @@ def parse_published(text: str) -> tuple[Signature, ...]:
     except ValueError:
         return ()
     return (signature,)
+
+
+def _bracketed(text: str) -> list[str]:
+    """Every parameter list ``text`` stands for when its ``[, optional]`` groups are left out or written."""
+    start = text.find("[")
+    if start < 0:
+        return [text]
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"[": 1, "]": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    head = text[:start]
+    return [head, *(head + rest for rest in _bracketed(text[start + 1 : end] + text[end + 1 :]))]
 
 
 def _top_level_parts(text: str) -> list[str]:
@@ -515,9 +542,8 @@ def _read_stub(obj: Any, name: str) -> Reading | None:
         for klass in obj.__mro__[:-1]:  # torch.Tensor is built by torch._C.TensorBase
             # torch.device says its module is torch; its stub is torch._C's
             for module in dict.fromkeys((klass.__module__, "torch._C")):
-                for func in ("__init__", "__new__"):
-                    if defs := _stub(module).get((klass.__name__, func)):
-                        return _stub_reading(defs, f"{module}.{klass.__name__}.{func}")
+                if (reading := _stub_constructor(module, klass.__name__)) is not None:
+                    return reading
         return None
     if (objclass := getattr(obj, "__objclass__", None)) is not None:
         module, owner, func = objclass.__module__, objclass.__name__, getattr(obj, "__name__", name)
@@ -546,6 +572,62 @@ def _read_stub(obj: Any, name: str) -> Reading | None:
     return _stub_reading(defs, f"{module}.{owner}" if owner else module)
 
 
+def _stub_constructor(module: str, name: str) -> Reading | None:
+    """The constructor a stub declares for class ``name``, or inherits from the bases it gives the class.
+
+    The stub declares ``torch.FloatTensor`` as ``class FloatTensor(Tensor): ...``
+    (at run time its only base is ``object``) and ``torch.Size`` as a
+    ``tuple``; ``torch.DisableTorchFunction`` is a function in the stub. A
+    class without bases in the stub (``StorageBase``) declares nothing.
+    """
+    stub = _stub(module)
+    for func in ("__init__", "__new__"):
+        if defs := stub.get((name, func)):
+            return _stub_reading(defs, f"{module}.{name}.{func}")
+    if defs := stub.get(("", name)):
+        return _stub_reading(defs, f"{module}.{name}")
+    classes = _stub_classes(module)
+    for base in classes.get(name, ()):
+        if base == name:
+            continue
+        found = _stub_constructor(module, base) if base in classes else _runtime_base(base)
+        if found is not None and not found.placeholder:
+            return Reading(found.signatures, found.source, f"{found.how}, which {module}.{name} inherits in its stub")
+    return None
+
+
+def _runtime_base(name: str) -> Reading | None:
+    """The constructor of a base class a torch stub names but does not declare: a torch class or a builtin."""
+    import builtins
+
+    import torch
+
+    base = getattr(torch._C, name, None) or getattr(torch, name, None) or getattr(builtins, name, None)
+    if not inspect.isclass(base):
+        return None
+    if base.__module__ == "builtins":
+        try:
+            return Reading((_from_inspect(inspect.signature(base)),), "inspect", f"inspect.signature of {name}")
+        except (ValueError, TypeError):  # BaseException and its kind report no signature
+            return None
+    return read_object(base, name=name) if base.__module__.startswith("torch") else None
+
+
+@functools.cache
+def _stub_classes(module: str) -> dict[str, tuple[str, ...]]:
+    """The classes of a ``torch._C`` stub file with the names of their bases (``tuple[_int, ...]`` is ``tuple``)."""
+    found: dict[str, tuple[str, ...]] = {}
+    if (parsed := _stub_tree(module)) is None:
+        return found
+    for node in parsed[1].body:
+        if isinstance(node, ast.ClassDef):
+            bases = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
+            found[node.name] = tuple(
+                b.id if isinstance(b, ast.Name) else b.attr for b in bases if isinstance(b, ast.Name | ast.Attribute)
+            )
+    return found
+
+
 def _stub_reading(defs: list[tuple[str, ast.FunctionDef]], where: str) -> Reading:
     found: list[Signature] = []
     for _, node in defs:
@@ -557,15 +639,23 @@ def _stub_reading(defs: list[tuple[str, ast.FunctionDef]], where: str) -> Readin
 
 
 def _read_args(cls: type) -> Reading | None:
-    """A C-built class's parameters from the ``Args:`` section of its docstring (``mindspore.Tensor``).
-
-    Each entry is ``name (type): text``; a ``Default: ``value``.`` in the
-    text is its default.
-    """
+    """A C-built class's parameters from the ``Args:`` section of its docstring (``mindspore.Tensor``)."""
     if any(inspect.isfunction(vars(k).get("__init__")) for k in cls.__mro__):
         return None  # a Python constructor says more than prose (``args (list)`` may be ``*args``)
-    doc = inspect.getdoc(cls) or ""
-    section = re.search(r"^Args:\n((?:[ \t]+.*\n|\n)+)", doc + "\n", re.MULTILINE)
+    signature = _args_section(inspect.getdoc(cls) or "")
+    if signature is None:
+        return None
+    return Reading((signature,), "docstring", f"the Args section of the docstring of {cls.__name__}")
+
+
+def _args_section(doc: str) -> Signature | None:
+    """The parameters an ``Args:`` (or ``Arg:``) section of a docstring lists, in order.
+
+    Each entry is ``name (type): text``; a ``Default: ``value``.`` in the
+    text is its default. None when there is no such section or it does not
+    make a valid signature (a required parameter after an optional one).
+    """
+    section = re.search(r"^Args?:\n((?:[ \t]+.*\n|\n)+)", doc + "\n", re.MULTILINE)
     if section is None:
         return None
     indent = re.match(r"[ \t]+", section[1])
@@ -583,7 +673,7 @@ def _read_args(cls: type) -> Reading | None:
     signature = Signature(tuple(params))
     if Signature.union([signature]) != signature or not _round_trips(signature):
         return None
-    return Reading((signature,), "docstring", f"the Args section of the docstring of {cls.__name__}")
+    return signature
 
 
 def _round_trips(signature: Signature) -> bool:
@@ -610,21 +700,229 @@ def _read_inputs(cls: type) -> Reading | None:
     return Reading((signature,), "docstring", f"the Inputs section of the docstring of {cls.__name__}")
 
 
+def _read_sections(obj: Any, name: str) -> Reading | None:
+    """What MindSpore states about a C Tensor method or a dispatcher whose docstring has no signature line.
+
+    For a method of ``mindspore.Tensor`` written in C, in turn: its Python
+    counterpart in ``mindspore.ops.tensor_method`` (``Tensor.t`` has
+    ``tensor_t(input)``), or the function its docstring refers to
+    (``Tensor.is_complex``: "refer to :func:`mindspore.ops.is_complex`"),
+    each without its first parameter, the tensor. Then, for any: the
+    ``Args:`` section (``mindspore.mint.kthvalue``). Last, a method whose
+    docstring has a ``Returns:`` section and no ``Args:`` and whose examples
+    pass it nothing (``Tensor.dim``) takes nothing.
+    """
+    if not inspect.isroutine(obj) or not _origin(obj).startswith("mindspore"):
+        return None  # an instance's docstring is its class's: a primitive's tells how to construct one
+    method = getattr(obj, "__objclass__", None) is not None
+    doc = inspect.getdoc(obj) or ""
+    if method:
+        counterpart = getattr(_module("mindspore.ops.tensor_method"), f"tensor_{name}", None)
+        if inspect.isfunction(counterpart) and (found := _bound(counterpart, name)) is not None:
+            return Reading(
+                found.signatures,
+                found.source,
+                f"inspect.signature of mindspore.ops.tensor_method.{counterpart.__name__} without its tensor",
+            )
+        refer = re.search(r"refer to :func:`(mindspore\.[\w.]+)`", doc)
+        if refer is not None:
+            try:
+                target = resolve(refer[1])
+            except ApiNotFoundError:
+                target = None
+            if target is not None and (found := _bound(target, refer[1].rsplit(".", 1)[1])) is not None:
+                return Reading(
+                    found.signatures, found.source, f"{found.how} of {refer[1]}, which its docstring refers to"
+                )
+    signature = _args_section(doc)
+    if signature is not None and not {p.name for p in signature.parameters} & _star_names(obj):
+        # Tensor.itemset(*args) documents ``args (...)``: the section describes its *args, not a parameter
+        return Reading((signature,), "docstring", "the Args section of the docstring")
+    calls = re.findall(rf"\.{re.escape(name)}\((.*?)\)", doc)
+    documented = re.search(r"^Returns:", doc, re.MULTILINE) and not re.search(r"^Args?:", doc, re.MULTILINE)
+    if method and documented and not any(c.strip() for c in calls):
+        return Reading((Signature(()),), "docstring", "the docstring, which documents no arguments")
+    return None
+
+
+def _star_names(obj: Any) -> set[str]:
+    """The names of the ``*args`` and ``**kwargs`` of a callable, as inspect sees them."""
+    try:
+        params = inspect.signature(obj).parameters.values()
+    except (ValueError, TypeError):
+        return set()
+    return {p.name for p in params if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)}
+
+
+def _bound(func: Any, name: str) -> Reading | None:
+    """The signatures of ``func`` without their first parameter, which a method binds to its tensor."""
+    reading = read_object(func, name=name)
+    if reading is None or reading.placeholder:
+        return None
+    trimmed: list[Signature] = []
+    for signature in reading.signatures:
+        first = signature.parameters[:1]
+        if not first or first[0].kind not in ("positional", "normal") or first[0].default is not None:
+            return None
+        trimmed.append(Signature(signature.parameters[1:]))
+    return Reading(tuple(dict.fromkeys(trimmed)), reading.source, reading.how)
+
+
+def _module(name: str) -> Any:
+    """The module ``name``, imported; None when it cannot be."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _read_graph_op(obj: Any) -> Reading | None:
+    """The inputs of a MindSpore graph operation exported as an instance whose class documents none.
+
+    ``mindspore.ops`` exports graph primitives as instances of the generic
+    ``Primitive`` (``tuple_getitem`` is ``Primitive('TupleGetItem')``) and
+    overloaded graph functions as ``MultitypeFuncGraph``s; both take
+    ``*args``. What MindSpore's Python sources state about them, in turn:
+
+    - a MultitypeFuncGraph: the functions registered on it, each distinct
+      signature an overload (``augassign_add``: ``(x, y)``);
+    - the primitive class of the same name: its ``__call__``, or its
+      Inputs section (``Primitive('make_range')`` and class ``make_range``);
+    - the backpropagator registered for the primitive, whose parameters
+      are its inputs followed by ``out, dout`` (``tuple_getitem``), or the
+      forward propagator named after it (``_fprop_switch_layer``);
+    - the kernel registration of the name (``AiCPURegOp("EnvironSet")
+      .input(0, "env")...``);
+    - the Python function or class that MindSpore's graph compiler turns
+      into it (``operator.is_not`` becomes ``is_not``).
+    """
+    if not type(obj).__module__.startswith("mindspore"):
+        return None
+    entries = getattr(obj, "entries", None)
+    if type(obj).__name__ == "MultitypeFuncGraph" and isinstance(entries, list):
+        functions = [fn for _, fn in entries if inspect.isfunction(fn)]
+        signatures = tuple(dict.fromkeys(_from_inspect(inspect.signature(fn)) for fn in functions))
+        if not signatures:
+            return None
+        many = f", {len(signatures)} overloads" if len(signatures) > 1 else ""
+        return Reading(
+            signatures, "inspect", f"inspect.signature of the {len(functions)} functions registered on it{many}"
+        )
+    name = getattr(obj, "name", None)
+    primitive = getattr(_module("mindspore.ops.primitive"), "Primitive", None)
+    if isinstance(name, str) and primitive is not None and isinstance(obj, primitive):
+        for reader in (_read_primitive_class, _read_bprop, _read_fprop, _read_kernel):
+            if (reading := reader(obj, name)) is not None and not reading.placeholder:
+                return reading
+    return _read_compiled_from(obj)
+
+
+def _read_primitive_class(obj: Any, name: str) -> Reading | None:
+    primitive = type(obj)
+    classes = [c for c in _subclasses(primitive) if c.__name__ == name]
+    for cls in classes:
+        call = vars(cls).get("__call__")
+        if inspect.isfunction(call):
+            return Reading((_from_inspect(inspect.signature(call)),), "inspect", f"{cls.__module__}.{name}.__call__")
+        if (inputs := _read_inputs(cls)) is not None:
+            return inputs
+    return None
+
+
+def _subclasses(cls: type) -> list[type]:
+    """Every subclass of ``cls`` imported so far, depth first."""
+    found: list[type] = []
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def _read_bprop(obj: Any, name: str) -> Reading | None:
+    grad = _module("mindspore.ops._grad_experimental")  # registers the backpropagators
+    bprops = getattr(_module("mindspore.ops._grad_experimental.grad_base"), "bprops", None)
+    if grad is None or bprops is None:
+        return None
+    bprop = bprops.get(obj, None)
+    if not inspect.isfunction(bprop):
+        return None
+    params = _from_inspect(inspect.signature(bprop)).parameters
+    if [p.name for p in params[-2:]] != ["out", "dout"]:
+        return None
+    where = f"{bprop.__module__}.{bprop.__name__}"
+    return Reading((Signature(params[:-2]),), "inspect", f"the backpropagator {where}, without its out and dout")
+
+
+def _read_fprop(obj: Any, name: str) -> Reading | None:
+    """A forward propagator MindSpore's autodiff finds by name (``_fprop_switch_layer(index, layers)``)."""
+    module = "mindspore.ops._grad_experimental.grad_implementations"
+    fprop = getattr(_module(module), f"_fprop_{name}", None)
+    if not inspect.isfunction(fprop):
+        return None
+    signature = _from_inspect(inspect.signature(fprop))
+    return Reading((signature,), "inspect", f"the forward propagator {module}.{fprop.__name__}")
+
+
+def _read_kernel(obj: Any, name: str) -> Reading | None:
+    info = _kernel_infos().get(name)
+    if info is None or any(i.get("paramType") != "required" for i in info["inputs"]):
+        return None
+    signature = Signature(tuple(Parameter(i["name"], "normal") for i in info["inputs"]))
+    return Reading((signature,), "schema", f"the {info.get('imply_type', 'kernel')} registration of {name}")
+
+
 @functools.cache
-def _stub(module: str) -> dict[tuple[str, str], list[tuple[str, ast.FunctionDef]]]:
-    """The functions of a ``torch._C`` stub file by (class or "", name), overloads in order."""
+def _kernel_infos() -> dict[str, dict[str, Any]]:
+    """The kernel registrations MindSpore imports (``mindspore.ops._op_impl``), by operator name."""
+    _module("mindspore.ops._op_impl")
+    found: dict[str, dict[str, Any]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("mindspore.ops._op_impl.") or module is None:
+            continue
+        for attr, value in vars(module).items():
+            if attr.endswith("_op_info") and isinstance(value, dict) and isinstance(value.get("inputs"), list):
+                found.setdefault(str(value.get("op_name")), value)
+    return found
+
+
+def _read_compiled_from(obj: Any) -> Reading | None:
+    resources = _module("mindspore.graph._parse.resources")
+    compiled = getattr(resources, "convert_object_map", {})
+    source = next((k for k, v in compiled.items() if v is obj), None)
+    if source is None:
+        return None
+    name = getattr(source, "__name__", "")
+    reading = read_object(source, name=name)
+    if reading is None or reading.placeholder:
+        return None
+    where = f"{getattr(source, '__module__', '')}.{getattr(source, '__qualname__', name)}"
+    return Reading(reading.signatures, reading.source, f"{reading.how} of {where}, which MindSpore compiles into it")
+
+
+@functools.cache
+def _stub_tree(module: str) -> tuple[str, ast.Module] | None:
+    """The text and syntax tree of the ``torch._C`` stub file of ``module``; None when it has none."""
     if not module.startswith("torch._C"):
-        return {}
+        return None
     import torch
 
     folder = Path(torch.__file__).parent / "_C"
     rest = module.removeprefix("torch._C").lstrip(".")
     path = folder / (f"{rest}.pyi" if rest else "__init__.pyi")
     if not path.is_file():
-        return {}
+        return None
     source = path.read_text(encoding="utf-8")
+    return source, ast.parse(source)
+
+
+@functools.cache
+def _stub(module: str) -> dict[tuple[str, str], list[tuple[str, ast.FunctionDef]]]:
+    """The functions of a ``torch._C`` stub file by (class or "", name), overloads in order."""
     found: dict[tuple[str, str], list[tuple[str, ast.FunctionDef]]] = {}
-    for node in ast.parse(source).body:
+    if (parsed := _stub_tree(module)) is None:
+        return found
+    source, tree = parsed
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             found.setdefault(("", node.name), []).append((source, node))
         elif isinstance(node, ast.ClassDef):

@@ -296,6 +296,9 @@ def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecErro
                 elif name in used[side]:
                     yield SpecError(f"{side} parameter {name!r} has two rows", file.locate((*row_key, side)))
                 used[side].add(name)
+        for i, kind in enumerate(row.kind):
+            if kind in row.kind[:i]:  # a repeated kind says nothing more and hides a typo for another
+                yield SpecError(f"kind {kind.value!r} is listed twice", file.locate((*row_key, "kind", i)))
         for message in kind_problems(row, signatures["torch"], signatures["mindspore"]):
             yield SpecError(message, file.locate((*row_key, "kind")))
     for side in FRAMEWORKS:

@@ -337,12 +337,126 @@ def test_varargs_signature_published_by_torch() -> None:
             "inspect.signature of flatten, which it wraps",
             ["(input, start_dim=0, end_dim=-1)"],
         ),
+        (  # a dispatcher (*args, **kwargs) whose docstring has an Args section but no signature line
+            "mindspore.mint.kthvalue",
+            "docstring",
+            "the Args section of the docstring",
+            ["(input, k, dim=-1, keepdim=False)"],
+        ),
+        (  # a generic Primitive('TupleGetItem'): the backpropagator registered for it takes its inputs, then out, dout
+            "mindspore.ops.tuple_getitem",
+            "inspect",
+            "the backpropagator mindspore.ops._grad_experimental.grad_implementations.bprop_tuple_getitem, "
+            "without its out and dout",
+            ["(data, idx)"],
+        ),
+        (  # Primitive('make_range'): the primitive class of that name
+            "mindspore.ops.make_range",
+            "inspect",
+            "mindspore.ops.operations._sequence_ops.make_range.__call__",
+            ["(start, limit, delta)"],
+        ),
+        (  # Primitive('EnvironSet'): its kernel registration names the inputs
+            "mindspore.ops.environ_set",
+            "schema",
+            "the AiCPU registration of EnvironSet",
+            ["(env, key, value)"],
+        ),
+        (  # the graph compiler turns `a is not b` (operator.is_not) into this primitive
+            "mindspore.ops.is_not",
+            "inspect",
+            "inspect.signature of _operator.is_not, which MindSpore compiles into it",
+            ["(a, b, /)"],
+        ),
+        (  # Primitive('switch_layer'): the forward propagator MindSpore's autodiff finds by its name
+            "mindspore.ops.switch_layer",
+            "inspect",
+            "the forward propagator mindspore.ops._grad_experimental.grad_implementations._fprop_switch_layer",
+            ["(index, layers)"],
+        ),
+        (  # compiled from builtins.next, whose docstring writes its optional argument in brackets
+            "mindspore.ops.ms_next",
+            "docstring",
+            "the docstring, 2 overloads of builtins.next, which MindSpore compiles into it",
+            ["(iterator)", "(iterator, default)"],
+        ),
+        (  # a MultitypeFuncGraph: the functions registered on it
+            "mindspore.ops.env_get",
+            "inspect",
+            "inspect.signature of the 2 functions registered on it, 2 overloads",
+            ["(env, parameter)", "(env, map_parameter)"],
+        ),
+        (  # a C Tensor method: its Python counterpart in mindspore.ops.tensor_method, without the tensor
+            "mindspore.Tensor.t",
+            "inspect",
+            "inspect.signature of mindspore.ops.tensor_method.tensor_t without its tensor",
+            ["()"],
+        ),
+        (  # a C Tensor method whose docstring refers to a function
+            "mindspore.Tensor.is_complex",
+            "inspect",
+            "inspect.signature of mindspore.ops.is_complex, which its docstring refers to",
+            ["()"],
+        ),
+        ("mindspore.Tensor.set_dtype", "docstring", "the Args section of the docstring", ["(dtype)"]),  # "Arg:"
+        (  # Returns and Examples, no Args, examples pass nothing
+            "mindspore.Tensor.dim",
+            "docstring",
+            "the docstring, which documents no arguments",
+            ["()"],
+        ),
+        (  # `class FloatTensor(Tensor): ...` in the stub; at run time its only base is object
+            "torch.FloatTensor",
+            "stub",
+            "the type stub of torch._C.TensorBase.__init__, 4 overloads, "
+            "which torch._C.FloatTensor inherits in its stub",
+            ["(*args, device=None)", "(storage)", "(other)", "(size, *, device=None)"],
+        ),
+        (  # `class Size(tuple[_int, ...])` in the stub
+            "torch.Size",
+            "inspect",
+            "inspect.signature of tuple, which torch._C.Size inherits in its stub",
+            ["(iterable=(), /)"],
+        ),
+        ("torch.DisableTorchFunction", "stub", "the type stub of torch._C.DisableTorchFunction", ["()"]),  # a function
+        (  # pybind11 annotates its constructor with C++ types
+            "torch.ScriptModule",
+            "docstring",
+            "the docstring",
+            ["(arg0, arg1, arg2)"],
+        ),
     ],
 )
 def test_each_kind_of_callable_gets_its_real_signature(name: str, source: str, how: str, signatures: list[str]) -> None:
     reading = read(name)
     assert (reading.source, reading.how, [str(s) for s in reading.signatures]) == (source, how, signatures)
     assert not reading.placeholder
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        # a generic primitive's docstring is Primitive's, whose Args are the constructor's (name): not its inputs
+        ("mindspore.ops.typeof", "nothing installed names the inputs of Primitive('typeof')"),
+        ("mindspore.ops.zip_operation", "its __call__(self, *args) is all MindSpore states"),
+        ("mindspore.Tensor.itemset", "its Args section documents its *args, not a parameter named args"),
+        ("mindspore.nn.SequentialCell", "variadic by design"),
+    ],
+)
+def test_what_nothing_states_stays_a_placeholder(name: str, why: str) -> None:
+    assert read(name).placeholder, why
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mindspore.Tensor.set_init_flag",  # no Args section, but its example calls set_init_flag(True)
+        "mindspore.Tensor.offload",  # "Arg: str : file path ...": an argument without a name
+    ],
+)
+def test_a_method_documented_with_an_argument_is_not_read_as_taking_none(name: str) -> None:
+    with pytest.raises(ApiNotFoundError):
+        read(name)
 
 
 def test_walk_reads_every_public_callable_of_a_namespace() -> None:

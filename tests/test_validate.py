@@ -58,6 +58,7 @@ EXPECTED = [
         "file name 'torch.amax.yml' does not match the torch API; expected 'torch.amax.yaml'",
     ),
     ("duplicate-example-id", "torch.amax.yaml:51:13", "duplicate example id 'basic'"),
+    ("duplicate-kind", "torch.amax.yaml:24:55", "kind 'renamed' is listed twice"),
     ("duplicate-key", "torch.amax.yaml:4:3", "duplicate key 'kind' (first defined at line 3)"),
     ("duplicate-target-id", "torch.amax.yaml:51:9", "duplicate target id 'ops'"),
     ("empty-targets", "torch.amax.yaml:9:10", "targets: needs at least 1 item"),
