@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import enum
 import functools
 import importlib
 import inspect
@@ -369,10 +370,23 @@ def _from_inspect(signature: inspect.Signature) -> Signature:
 
 
 def _source(value: Any) -> str:
+    if isinstance(value, enum.Enum):  # repr is <Shuffle.GLOBAL: 'global'>, which no signature can hold
+        return _enum_source(value)
     text = repr(value)
     if type(value).__module__.startswith("mindspore") and not text.startswith("mindspore."):
         text = f"mindspore.{text.lower()}"  # dtypes print as Float32
     return text
+
+
+def _enum_source(value: enum.Enum) -> str:
+    """An enum member by its shortest public path, e.g. ``mindspore.dataset.Shuffle.GLOBAL``."""
+    cls = type(value)
+    parts = cls.__module__.split(".")
+    for i in range(1, len(parts) + 1):
+        module = sys.modules.get(".".join(parts[:i]))
+        if module is not None and getattr(module, cls.__qualname__, None) is cls:
+            return f"{module.__name__}.{cls.__qualname__}.{value.name}"
+    return f"{cls.__module__}.{cls.__qualname__}.{value.name}"
 
 
 def _read_docstring(obj: Any, name: str) -> Reading | None:
