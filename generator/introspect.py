@@ -785,14 +785,23 @@ def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
     return results
 
 
+_TORCH_MODULE_PAGES = {"torch.utils.data": "data.html", "torch.nn.init": "nn.init.html"}
+"""torch modules documented on one page of their own (autoclass, not autosummary), not on ``generated/``."""
+
+
 def doc_url(qualname: str, *, lang: str = "en") -> str:
     """The official documentation page of an API for the pinned versions.
 
-    torch 2.13 documents every API on ``generated/<name>.html``; MindSpore
-    2.10 groups its pages by the second part of the name (``nn``, ``ops``,
-    ``mint``, ``experimental``) under ``api_python/``.
+    torch 2.13 documents most APIs on ``generated/<name>.html`` and a few
+    modules on one page each (``data.html#torch.utils.data.DataLoader``);
+    MindSpore 2.10 groups its pages by the second part of the name (``nn``,
+    ``ops``, ``mint``, ``experimental``) under ``api_python/``.
     """
     if qualname.startswith("torch."):
+        module = qualname.rsplit(".", 1)[0]
+        for prefix, page in _TORCH_MODULE_PAGES.items():
+            if module == prefix or module.startswith(f"{prefix}."):
+                return f"https://docs.pytorch.org/docs/2.13/{page}#{qualname}"
         return f"https://docs.pytorch.org/docs/2.13/generated/{qualname}.html"
     section = qualname.split(".")[1] if qualname.count(".") > 1 else "mindspore"
     site_lang = "zh-CN" if lang == "zh_CN" else "en"
