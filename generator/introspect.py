@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import enum
 import functools
 import importlib
 import inspect
@@ -375,10 +376,23 @@ def _from_inspect(signature: inspect.Signature) -> Signature:
 
 
 def _source(value: Any) -> str:
+    if isinstance(value, enum.Enum):  # repr is <Shuffle.GLOBAL: 'global'>, which no signature can hold
+        return _enum_source(value)
     text = repr(value)
     if type(value).__module__.startswith("mindspore") and not text.startswith("mindspore."):
         text = f"mindspore.{text.lower()}"  # dtypes print as Float32
     return text
+
+
+def _enum_source(value: enum.Enum) -> str:
+    """An enum member by its shortest public path, e.g. ``mindspore.dataset.Shuffle.GLOBAL``."""
+    cls = type(value)
+    parts = cls.__module__.split(".")
+    for i in range(1, len(parts) + 1):
+        module = sys.modules.get(".".join(parts[:i]))
+        if module is not None and getattr(module, cls.__qualname__, None) is cls:
+            return f"{module.__name__}.{cls.__qualname__}.{value.name}"
+    return f"{cls.__module__}.{cls.__qualname__}.{value.name}"
 
 
 def _read_docstring(obj: Any, name: str) -> Reading | None:
@@ -1069,14 +1083,23 @@ def walk(namespaces: Sequence[str] = NAMESPACES) -> list[Walked]:
     return results
 
 
+_TORCH_MODULE_PAGES = {"torch.utils.data": "data.html", "torch.nn.init": "nn.init.html"}
+"""torch modules documented on one page of their own (autoclass, not autosummary), not on ``generated/``."""
+
+
 def doc_url(qualname: str, *, lang: str = "en") -> str:
     """The official documentation page of an API for the pinned versions.
 
-    torch 2.13 documents every API on ``generated/<name>.html``; MindSpore
-    2.10 groups its pages by the second part of the name (``nn``, ``ops``,
-    ``mint``, ``experimental``) under ``api_python/``.
+    torch 2.13 documents most APIs on ``generated/<name>.html`` and a few
+    modules on one page each (``data.html#torch.utils.data.DataLoader``);
+    MindSpore 2.10 groups its pages by the second part of the name (``nn``,
+    ``ops``, ``mint``, ``experimental``) under ``api_python/``.
     """
     if qualname.startswith("torch."):
+        module = qualname.rsplit(".", 1)[0]
+        for prefix, page in _TORCH_MODULE_PAGES.items():
+            if module == prefix or module.startswith(f"{prefix}."):
+                return f"https://docs.pytorch.org/docs/2.13/{page}#{qualname}"
         return f"https://docs.pytorch.org/docs/2.13/generated/{qualname}.html"
     section = qualname.split(".")[1] if qualname.count(".") > 1 else "mindspore"
     site_lang = "zh-CN" if lang == "zh_CN" else "en"

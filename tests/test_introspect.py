@@ -110,6 +110,16 @@ def test_a_missing_api_is_a_clear_error(name: str, message: str) -> None:
 def test_documentation_links_of_the_pinned_versions() -> None:
     assert doc_url("torch.optim.Rprop") == "https://docs.pytorch.org/docs/2.13/generated/torch.optim.Rprop.html"
     assert (
+        doc_url("torch.utils.data.DataLoader")
+        == "https://docs.pytorch.org/docs/2.13/data.html#torch.utils.data.DataLoader"
+    )
+    assert (
+        doc_url("torch.utils.data.distributed.DistributedSampler")
+        == "https://docs.pytorch.org/docs/2.13/data.html#torch.utils.data.distributed.DistributedSampler"
+    )
+    assert doc_url("torch.nn.init.uniform_") == "https://docs.pytorch.org/docs/2.13/nn.init.html#torch.nn.init.uniform_"
+    assert doc_url("torch.utils.checkpoint.checkpoint").endswith("/generated/torch.utils.checkpoint.checkpoint.html")
+    assert (
         doc_url("mindspore.nn.Rprop") == "https://www.mindspore.cn/docs/en/r2.10/api_python/nn/mindspore.nn.Rprop.html"
     )
     assert doc_url("mindspore.ops.amax", lang="zh_CN").startswith(

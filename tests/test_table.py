@@ -11,7 +11,7 @@ import pytest
 from generator.cli import main
 from generator.errors import ErrorGroup
 from generator.model import Category, DiffKind, Signature
-from generator.table import format_rows, load_table, parse_rows, table_paths
+from generator.table import format_rows, load_table, parse_rows, table_paths, without_entry
 from generator.table_import import import_table, read_published
 from generator.validate import spec_paths
 
@@ -157,3 +157,16 @@ def test_new_promotes_a_compact_row_to_a_full_spec(tmp_path: Path) -> None:
     assert "torch.argsort:" not in left and "torch.abs:" in left and "torch.diag:" in left
     table = load_table(table_paths(mappings), specs=frozenset({"torch.argsort"}))
     assert "torch.argsort" not in table.torch_names
+
+
+def test_new_removes_a_rows_file_whose_last_row_it_promotes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    only = (ROWS / "torch.yaml").read_text(encoding="utf-8")
+    for name in ("torch.abs", "torch.diag", "torch.exp", "torch.nosuch"):
+        only = without_entry(only, name) or only
+    mappings = _project(tmp_path, only)
+    assert main(["--root", str(tmp_path), "new", "torch.argsort", "mindspore.ops.argsort"]) == 0
+    assert not (mappings / "rows" / "torch.yaml").exists()
+    assert main(["--root", str(tmp_path), "check", "--offline"]) == 2
+    lines = capsys.readouterr().err.splitlines()[:-1]
+    assert lines and all("torch.argsort.yaml:" in line and "TODO" in line for line in lines)  # no rows file error
+    assert not load_table(table_paths(mappings), specs=frozenset({"torch.argsort"})).torch_names
