@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
 from generator.model import Api, Compare, DiffKind, Example, Framework, Parameter, Row, Target, Text
-from generator.recipes import _HEAD, _INPUT_CODE, _NO_KERNEL, _TAIL, guess
+from generator.recipes import _HEAD, _INPUT_CODE, _NO_KERNEL, _RANDOM, _TAIL, guess
 from generator.validate import Corpus, SpecFile
 
 CLAIM_KINDS = frozenset({DiffKind.SAME, DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS})
@@ -54,8 +54,8 @@ _FLOATS = frozenset({"weight_decay", "momentum", "dampening", "lr_decay", "initi
 """Parameters whose integer default (``0``) stands for a float."""
 
 
-_NONE: dict[str, Any] = {**dict.fromkeys(_DIMS, 1), "dtype": "float64"}
-"""Values for parameters whose default is None, by name: a dimension, a dtype (named by text)."""
+_NONE: dict[str, Any] = {**dict.fromkeys(_DIMS, 1), "dtype": "float64", "stride": 1}
+"""Values for parameters whose default is None, by name: a dimension, a dtype (named by text), a stride."""
 _CHOICES = {"reduction": ("mean", "sum", "none"), "approximate": ("none", "tanh")}
 """Documented choices of text parameters, by name: the rule takes the first that is not the default."""
 
@@ -144,15 +144,22 @@ def plan(torch: Api, target: Target) -> TargetPlan:
     for row in target.table:
         if row.category != "parameter":
             continue
-        if row.value is not None and (row.torch is None) != (row.mindspore is None):
-            side: Framework = "torch" if row.mindspore is None else "mindspore"
-            name = row.torch or row.mindspore or ""
-            pins[side].append((name, python_value(row.value, side=side, name=name)))
-        elif DiffKind.DEFAULT_DIFFERS in row.kind and is_claim(row) and row.torch and row.mindspore:
-            param = signature.get(row.torch)
+        if row.torch in consumed:
+            continue
+        param = signature.get(row.torch or "")
+        differs = DiffKind.DEFAULT_DIFFERS in row.kind and is_claim(row) and param is not None
+        value = row.value
+        if value is None and differs and _unset(param) and param is not None:
+            # torch computes it: both sides are given the same value, the inputs' dtype for a dtype
+            value = "float32" if param.name == "dtype" else rule_value(param)
+        if value is not None and (not is_claim(row) or (differs and _unset(param))):
+            for side, name in (("torch", row.torch), ("mindspore", row.mindspore)):
+                if name is not None:
+                    pins[side].append((name, python_value(value, side=side, name=name)))  # type: ignore[index]
+        elif differs and param is not None and row.mindspore:
             theirs = target.mindspore.parameters.get(row.mindspore)
-            if param is not None and row.torch not in consumed and _differ(param, theirs):
-                pins["mindspore"].append((row.mindspore, _translated(param.default or "")))
+            if _differ(param, theirs):
+                pins["mindspore"].append((row.mindspore, _translated(param.default or "", theirs)))
     rows: list[RowPlan] = []
     for i, row in enumerate(target.table):
         if not is_claim(row):
@@ -167,6 +174,11 @@ def plan(torch: Api, target: Target) -> TargetPlan:
     )
 
 
+def _unset(param: Parameter | None) -> bool:
+    """Whether torch leaves the parameter to be computed (its default is None)."""
+    return param is not None and param.default in (None, "None")
+
+
 def _differ(torch: Parameter, mindspore: Parameter | None) -> bool:
     """Whether MindSpore's default must be pinned to torch's: they differ in value, torch's is not None."""
     if torch.default in (None, "None") or mindspore is None:
@@ -177,15 +189,25 @@ def _differ(torch: Parameter, mindspore: Parameter | None) -> bool:
         return torch.default != mindspore.default
 
 
-def _translated(default: str) -> str:
-    """torch's default written for MindSpore (a dtype or layout keeps its name)."""
-    return default.replace("torch.", "mindspore.")
+def _translated(default: str, theirs: Parameter | None) -> str:
+    """torch's default written for MindSpore: a float where MindSpore's is one, a dtype by its name."""
+    try:
+        mine, other = ast.literal_eval(default), ast.literal_eval((theirs and theirs.default) or "")
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return default.replace("torch.", "mindspore.")
+    if isinstance(other, float) and isinstance(mine, int) and not isinstance(mine, bool):
+        return repr(float(mine))
+    return default
 
 
 def _guess(torch: Api, target: Target) -> str | None:
     if torch.name.startswith("torch.optim.") and torch.kind == "class":
         return "optimizer"
-    return guess(torch.name, target.mindspore.name, torch.signature)
+    recipe = guess(torch.name, target.mindspore.name, torch.signature)
+    leaf = torch.name.rsplit(".", 1)[-1].lower()
+    if recipe is not None and recipe.startswith(("call(", "module(")) and any(r in leaf for r in _RANDOM):
+        return "random" + recipe[recipe.index("(") :]
+    return recipe
 
 
 def _row_plan(index: int, row: Row, recipe: str | None, param: Parameter | None, consumed: set[str]) -> RowPlan:
@@ -289,6 +311,7 @@ def snippets(
 ) -> dict[Framework, str]:
     """Both sides' code: the recipe's call of each API with its ``keywords``, leaving ``result`` and ``shapes``."""
     kind, receiver, args = _parts(recipe)
+    called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
     code: dict[Framework, str] = {}
     for side in ("torch", "mindspore"):
         api = names[side]
@@ -300,8 +323,7 @@ def snippets(
             body = f"result = [{api}(x{kw}), {api}(x, 1{kw})]\n"
         elif kind == "method":
             body = f"result = {receiver or 'x'}.{leaf}({joined})\n"
-        elif kind == "module":
-            called = recipe[len(kind) + len(args) + 2 :].strip()
+        elif called:
             body = f"layer = {api}({joined})\n{_LAYER[side]}result = layer{called}\n"
         elif kind == "optimizer":
             body = _OPTIMIZER[side].format(api=api, kwargs=kw)
