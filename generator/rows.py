@@ -264,14 +264,15 @@ def _consumed(recipe: str, torch: Api) -> set[str]:
     """The torch parameters the recipe passes positionally."""
     kind, _, args = _parts(recipe)
     positional = [p.name for p in torch.parameters.parameters if p.kind in ("positional", "normal")]
+    named = {a.split("=", 1)[0].strip() for a in _split(args) if "=" in a.split("(")[0]}
     if kind == "reduce":
         return set(positional[:2])
     if kind == "optimizer":
-        return set(positional[:1])
+        return {*positional[:1], *named}
     if kind == "method":
         positional = positional[1:]
     count = len([a for a in _split(args) if "=" not in a.split("(")[0]])
-    return set(positional[:count])
+    return {*positional[:count], *named}
 
 
 # ---------------------------------------------------------------- the code of a check
@@ -285,7 +286,7 @@ def _fill(shape):
 _LAYER = {
     "torch": "layer.eval()\nwith torch.no_grad():\n    for p in layer.parameters():\n"
     "        p.copy_(T(_fill(tuple(p.shape))))\n",
-    "mindspore": "layer.set_train(False)\nfor p in layer.trainable_params():\n    p.set_data(T(_fill(tuple(p.shape))))\n",
+    "mindspore": "layer.set_train(False)\nfor p in layer.trainable_params():\n    p.set_data(T(_fill(tuple(p.shape))).astype(p.dtype))\n",
 }
 _OPTIMIZER = {
     "torch": """start = np.array([0.5, -1.0, 2.0], dtype=np.float32)
@@ -306,10 +307,24 @@ result = w
 }
 
 
+_CAST = {
+    "torch": "x, z, y, x3, x4, x5, y3, y4, y5 = [a.to({dtype}) for a in (x, z, y, x3, x4, x5, y3, y4, y5)]\n"
+    "u = (lambda made: lambda *shape: made(*shape).to({dtype}))(u)\n",
+    "mindspore": "x, z, y, x3, x4, x5, y3, y4, y5 = [a.astype({dtype}) for a in (x, z, y, x3, x4, x5, y3, y4, y5)]\n"
+    "u = (lambda made: lambda *shape: made(*shape).astype({dtype}))(u)\n",
+}
+"""A layer built for another dtype is given inputs of that dtype."""
+
+
 def snippets(
-    recipe: str, names: Mapping[Framework, str], keywords: Mapping[Framework, Sequence[tuple[str, str]]]
+    recipe: str,
+    names: Mapping[Framework, str],
+    keywords: Mapping[Framework, Sequence[tuple[str, str]]],
 ) -> dict[Framework, str]:
-    """Both sides' code: the recipe's call of each API with its ``keywords``, leaving ``result`` and ``shapes``."""
+    """Both sides' code: the recipe's call of each API with its ``keywords``, leaving ``result`` and ``shapes``.
+
+    A layer given a ``dtype`` is called on inputs of that dtype.
+    """
     kind, receiver, args = _parts(recipe)
     called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
     code: dict[Framework, str] = {}
@@ -324,9 +339,11 @@ def snippets(
         elif kind == "method":
             body = f"result = {receiver or 'x'}.{leaf}({joined})\n"
         elif called:
-            body = f"layer = {api}({joined})\n{_LAYER[side]}result = layer{called}\n"
+            dtype = dict(keywords[side]).get("dtype")
+            cast = _CAST[side].format(dtype=dtype) if dtype else ""
+            body = f"{cast}layer = {api}({joined})\n{_LAYER[side]}result = layer{called}\n"
         elif kind == "optimizer":
-            body = _OPTIMIZER[side].format(api=api, kwargs=kw)
+            body = _OPTIMIZER[side].format(api=api, kwargs=(f", {args}" if args else "") + kw)
         else:
             body = f"result = {api}({joined})\n"
         if kind == "random":
