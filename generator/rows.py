@@ -31,6 +31,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -65,10 +66,20 @@ def is_claim(row: Row) -> bool:
     return set(row.kind) <= CLAIM_KINDS
 
 
+_INPUT = re.compile(r"(x|y|z|m|v|xt|bt|x3|x4|x5|y3|y4|y5|xi|yi|vi|ys|xc|yc|mask|ix|gi|u\([0-9, ]*\))")
+"""A text value that names one of the recipe's inputs, or ``u(SHAPE)`` for new uniform values, is that tensor."""
+
+
 def python_value(value: Any, *, side: Framework, name: str) -> str:
-    """A row's value as Python source for ``side``; a dtype named by text becomes the framework's dtype."""
+    """A row's value as Python source for ``side``.
+
+    A dtype named by text becomes the framework's dtype; a text naming an input
+    of the recipe (`generator.recipes`), or ``u(SHAPE)``, stands for that tensor.
+    """
     if isinstance(value, str) and name == "dtype":
         return f"{side}.{value}"
+    if isinstance(value, str) and _INPUT.fullmatch(value):
+        return value
     if isinstance(value, tuple):
         inner = ", ".join(python_value(v, side=side, name="") for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
