@@ -551,7 +551,7 @@ def _errors(files: Mapping[str, SpecFile], results: Sequence[RowResult]) -> Iter
         t = next(i for i, target in enumerate(file.spec.targets) if target.id == r.target)
         value = " / ".join(dict.fromkeys(r.values.values())) or "the base call"
         yield SpecError(
-            f"row {r.row.torch or '-'} | {r.row.mindspore or '-'} claims the same behaviour, but with {value} "
+            f"row {r.row.torch or '-'} | {r.row.mindspore or '-'} claims the same behaviour, but with {value}: "
             f"{r.detail}; mark it behaviour_differs with a note and an example, or fix the row",
             file.locate(("targets", t, "table", r.index)),
         )
