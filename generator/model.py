@@ -251,7 +251,7 @@ class Row(_Frozen):
     note: Text | None = None
     """Appended to the generated difference text."""
     value: RowValue | None = None
-    """The value a row check passes on both sides (a list stands for a tuple); a one-sided row's value is passed on its side in every check of the target (README, "Row checks")."""
+    """The value a row check passes on both sides (a list is a tuple); see README, "Row checks"."""
 
 
 class Formula(_Frozen):

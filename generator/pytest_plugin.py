@@ -26,6 +26,7 @@ import pytest
 from generator.compare import compare
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
+from generator.rows import is_claim
 from generator.run import (
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TIMEOUT,
@@ -35,7 +36,6 @@ from generator.run import (
     requests_of,
     run_request,
 )
-from generator.rows import is_claim
 from generator.validate import SpecFile, is_spec, load_spec
 
 MAPPINGS_INI = "apimap_mappings"

@@ -164,9 +164,10 @@ def plan(torch: Api, target: Target) -> TargetPlan:
             # torch computes it: both sides are given the same value, the inputs' dtype for a dtype
             value = "float32" if param.name == "dtype" else rule_value(param)
         if value is not None and (not is_claim(row) or (differs and _unset(param))):
-            for side, name in (("torch", row.torch), ("mindspore", row.mindspore)):
+            sides: tuple[tuple[Framework, str | None], ...] = (("torch", row.torch), ("mindspore", row.mindspore))
+            for side, name in sides:
                 if name is not None:
-                    pins[side].append((name, python_value(value, side=side, name=name)))  # type: ignore[index]
+                    pins[side].append((name, python_value(value, side=side, name=name)))
         elif differs and param is not None and row.mindspore:
             theirs = target.mindspore.parameters.get(row.mindspore)
             if _differ(param, theirs):
@@ -201,7 +202,7 @@ def _differ(torch: Parameter, mindspore: Parameter | None) -> bool:
 
 
 def _translated(default: str, theirs: Parameter | None) -> str:
-    """torch's default written for MindSpore: a float where MindSpore's is one, a dtype by its name."""
+    """Torch's default written for MindSpore: a float where MindSpore's is one, a dtype by its name."""
     try:
         mine, other = ast.literal_eval(default), ast.literal_eval((theirs and theirs.default) or "")
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -263,12 +264,13 @@ def _parts(recipe: str) -> tuple[str, str, str]:
     """A recipe's kind, receiver and the text between its first parentheses."""
     kind, _, rest = recipe.partition("(")
     kind, _, receiver = kind.partition("[")
-    depth, end = 1, 0
-    for end, ch in enumerate(rest):
+    depth, end = 1, len(rest)
+    for i, ch in enumerate(rest):
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth == 0:
+            end = i
             break
-    return kind.strip(), receiver.rstrip("]"), rest[:end] if rest else ""
+    return kind.strip(), receiver.rstrip("]"), rest[:end]
 
 
 def _consumed(recipe: str, torch: Api) -> set[str]:
@@ -297,7 +299,8 @@ def _fill(shape):
 _LAYER = {
     "torch": "layer.eval()\nwith torch.no_grad():\n    for p in layer.parameters():\n"
     "        p.copy_(T(_fill(tuple(p.shape))))\n",
-    "mindspore": "layer.set_train(False)\nfor p in layer.trainable_params():\n    p.set_data(T(_fill(tuple(p.shape))).astype(p.dtype))\n",
+    "mindspore": "layer.set_train(False)\nfor p in layer.trainable_params():\n"
+    "    p.set_data(T(_fill(tuple(p.shape))).astype(p.dtype))\n",
 }
 _OPTIMIZER = {
     "torch": """start = np.array([0.5, -1.0, 2.0], dtype=np.float32)
@@ -475,7 +478,7 @@ def _run_both(code: dict[Framework, str], *, run: Runner, where: str, recipe: st
     return ("failed", "; ".join(problems)) if problems else ("passed", "")
 
 
-def _key(recipe: str, code: Mapping[str, str], installed: str) -> str:
+def _key(recipe: str, code: Mapping[Framework, str], installed: str) -> str:
     """The cache key of a check: what both sides run and every version involved (as `generator.recipes`)."""
     from generator.run import CACHE_FORMAT
 
@@ -573,7 +576,9 @@ def report(results: Sequence[RowResult]) -> str:
     for spec, found in by_spec.items():
         for r in found:
             if not r.executed:
-                lines.append(f"{spec} [{r.target}] {r.row.torch or '-'} | {r.row.mindspore or '-'}: not executed: {r.detail}")
+                lines.append(
+                    f"{spec} [{r.target}] {r.row.torch or '-'} | {r.row.mindspore or '-'}: not executed: {r.detail}"
+                )
         done = sum(r.executed for r in found)
         lines.append(f"{spec}: {done} of {len(found)} rows executed ({_share(done, len(found))})")
     by_kind: dict[str, list[RowResult]] = {}

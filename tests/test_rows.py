@@ -143,8 +143,9 @@ def test_a_row_without_a_value_is_not_executed_in_the_report_and_on_the_page(poo
     (weight,) = [r for r in results if r.row.torch == "weight"]
     assert weight.status == "not executed"
     text = report(results)
-    assert "torch.nn.BCELoss [nn] weight | weight: not executed: no value: the default None needs the row's `value`" in (
-        text
+    assert (
+        "torch.nn.BCELoss [nn] weight | weight: not executed: no value: the default None needs the row's `value`"
+        in (text)
     )
     assert "torch.nn.BCELoss: 1 of 2 rows executed (50%)" in text
     env = make_env(ROOT / "templates")
@@ -179,7 +180,9 @@ def test_check_prints_the_share_of_executed_rows(tmp_path: Path, capsys: pytest.
     assert main(["--root", str(root), "check"]) == 0
     out = capsys.readouterr().out
     assert "torch.nn.BCELoss: 1 of 2 rows executed (50%)" in out
-    assert re.search(r"^apimap: 1 of 2 rows executed \(50%\): 1 with a varied value, 0 by the base call; 0 failed", out, re.M)
+    assert re.search(
+        r"^apimap: 1 of 2 rows executed \(50%\): 1 with a varied value, 0 by the base call; 0 failed", out, re.M
+    )
 
 
 def test_check_fails_on_a_false_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
