@@ -215,7 +215,7 @@ def _translated(default: str, theirs: Parameter | None) -> str:
 def _guess(torch: Api, target: Target) -> str | None:
     if torch.name.startswith("torch.optim.") and torch.kind == "class":
         return "optimizer"
-    recipe = guess(torch.name, target.mindspore.name, torch.signature)
+    recipe = guess(torch.name, target.mindspore.name, torch.parameters)  # every overload's parameters
     leaf = torch.name.rsplit(".", 1)[-1].lower()
     if recipe is not None and recipe.startswith(("call(", "module(")) and any(r in leaf for r in _RANDOM):
         return "random" + recipe[recipe.index("(") :]
@@ -334,10 +334,14 @@ def snippets(
     recipe: str,
     names: Mapping[Framework, str],
     keywords: Mapping[Framework, Sequence[tuple[str, str]]],
+    *,
+    varied: Mapping[Framework, tuple[str, str]] | None = None,
 ) -> dict[Framework, str]:
     """Both sides' code: the recipe's call of each API with its ``keywords``, leaving ``result`` and ``shapes``.
 
-    A layer given a ``dtype`` is called on inputs of that dtype.
+    The ``varied`` keyword of each side replaces a keyword of the same name. A
+    layer given a ``dtype`` is called on inputs of that dtype; a reduction is
+    varied only where it is given a dimension (``keepdim`` needs one in torch).
     """
     kind, receiver, args = _parts(recipe)
     called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
@@ -345,11 +349,14 @@ def snippets(
     for side in ("torch", "mindspore"):
         api = names[side]
         module, leaf = api.rsplit(".", 1)
+        pins = "".join(f", {k}={v}" for k, v in keywords[side])
+        if varied is not None:
+            keywords = {**keywords, side: _with(keywords[side], *varied[side])}
         kw = "".join(f", {k}={v}" for k, v in keywords[side])
         imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
         joined = (args + kw) if args else kw[2:]
         if kind == "reduce":
-            body = f"result = [{api}(x{kw}), {api}(x, 1{kw})]\n"
+            body = f"result = [{api}(x{pins}), {api}(x, 1{kw})]\n"
         elif kind == "method":
             body = f"result = {receiver or 'x'}.{leaf}({joined})\n"
         elif called:
@@ -423,8 +430,8 @@ def check_target(
     names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
     where = f"<{spec.torch.name} -> {target.mindspore.name}>"
 
-    def execute(keywords: Mapping[Framework, Sequence[tuple[str, str]]]) -> tuple[str, str]:
-        code = snippets(target_plan.recipe or "", names, keywords)
+    def execute(varied: Mapping[Framework, tuple[str, str]] | None) -> tuple[str, str]:
+        code = snippets(target_plan.recipe or "", names, target_plan.pins, varied=varied)
         key = _key(target_plan.recipe or "", code, installed)
         if cache is not None and not refresh:
             known = _cached(cache, key)
@@ -435,7 +442,7 @@ def check_target(
             _store(cache, key, found)
         return found
 
-    base_status, base_detail = execute(target_plan.pins)
+    base_status, base_detail = execute(None)
     results: list[RowResult] = []
     for rp in target_plan.rows:
         if not rp.executable:
@@ -445,8 +452,7 @@ def check_target(
         elif rp.by_base:
             results.append(result(rp, "base"))
         else:
-            keywords = {side: _with(target_plan.pins[side], _name(rp.row, side), rp.values[side]) for side in names}
-            status, detail = execute(keywords)
+            status, detail = execute({side: (_name(rp.row, side), rp.values[side]) for side in names})
             results.append(result(rp, status, detail))  # type: ignore[arg-type]
     return results
 
