@@ -594,11 +594,32 @@ def report(results: Sequence[RowResult]) -> str:
     done = sum(r.executed for r in results)
     varied = sum(r.status in ("passed", "failed") for r in results)
     failed = sum(r.status == "failed" for r in results)
+    why: dict[str, int] = {}
+    for r in results:
+        if not r.executed:
+            why[_reason(r.detail)] = why.get(_reason(r.detail), 0) + 1
+    reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(why.items(), key=lambda item: -item[1]))
     lines.append(
         f"apimap: {done} of {len(results)} rows executed ({_share(done, len(results))}): {varied} with a varied "
         f"value, {done - varied} by the base call; {failed} failed; by kind: {kinds}"
+        + (f"; not executed: {reasons}" if reasons else "")
     )
     return "\n".join(lines)
+
+
+def _reason(detail: str) -> str:
+    """The kind of reason a row was not executed, for the counts of the report."""
+    if "no CPU kernel" in detail:
+        return "MindSpore has no CPU kernel"
+    for start, reason in (
+        ("no value", "no value"),
+        ("no recipe", "no recipe"),
+        ("both sides raise", "both sides refuse the value"),
+        ("the base call", "the base call does not agree"),
+    ):
+        if detail.startswith(start):
+            return reason
+    return detail
 
 
 def _share(done: int, total: int) -> str:

@@ -181,7 +181,10 @@ def test_check_prints_the_share_of_executed_rows(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert "torch.nn.BCELoss: 1 of 2 rows executed (50%)" in out
     assert re.search(
-        r"^apimap: 1 of 2 rows executed \(50%\): 1 with a varied value, 0 by the base call; 0 failed", out, re.M
+        r"^apimap: 1 of 2 rows executed \(50%\): 1 with a varied value, 0 by the base call; 0 failed; "
+        r"by kind: same 1/2; not executed: 1 no value$",
+        out,
+        re.M,
     )
 
 
