@@ -11,12 +11,13 @@ workers of `generator.run` and their results are compared like a recipe's
 beside the example cache.
 
 The base call passes every argument the recipe names; so does each variation,
-plus one keyword per side. Defaults that differ (rows marked
-``default_differs``) are pinned to torch's default on the MindSpore side, and a
-one-sided row with a ``value`` passes it on its side, so that the base call
-computes the same thing in both frameworks. Rows the recipe already passes
-(a required input, a dimension given positionally) and input and output rows
-are executed by the base call itself.
+plus one keyword per side. Defaults that differ (claim rows marked
+``default_differs``) are pinned to torch's default on the MindSpore side (both
+sides get one value where torch's default is None), and a row that is no claim
+passes its ``value``, if it has one, on the sides it names, so that the base
+call computes the same thing in both frameworks. Rows the recipe already
+passes (a required input, a dimension given positionally) and input and output
+rows are executed by the base call itself.
 
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
 ``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
