@@ -19,6 +19,7 @@ from generator.model import LANGUAGES
 from generator.overview import Checks
 from generator.recipes import check_table
 from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
+from generator.rows import check_rows, raise_failures
 from generator.skeleton import bundled_templates
 from generator.table import Table, load_table, table_paths
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -137,6 +138,9 @@ def build(
             corpus, cache=project.cache, refresh=refresh, timeout=timeout, max_output=max_output, progress=progress
         )
         checks = check_table(table, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
+        raise_failures(
+            corpus, check_rows(corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
+        )
     prints = fingerprints(corpus, templates=project.templates, outputs=outputs, versions=versions)
     manifest = project.generated / MANIFEST
     before = _read_manifest(manifest)

@@ -263,8 +263,18 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
     if not args.offline:
         problems += table_drift(table)
+    rows = None
+    if not args.offline and not problems:
+        from generator.rows import check_rows, row_errors
+
+        rows = check_rows(corpus, cache=project.cache, progress=_progress())
+        problems += row_errors(corpus, rows)
     if problems:
         raise ErrorGroup(problems)
+    if rows is not None:
+        from generator.rows import report as rows_report
+
+        print(rows_report(rows))
     if args.table_report:
         from generator.recipes import report, run_table
 

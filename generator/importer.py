@@ -180,9 +180,13 @@ class Wording:
     """Whether the cell reads as kinds followed by an optional note, so no person need confirm it."""
 
 
+_NOT_EXECUTED = re.compile(r"\s*(\(not executed: [^()]*\)|（未执行：[^（）]*）)")
+"""The mark a rendered page puts on a row no row check runs (``templates/words.*.jinja``): not the spec's text."""
+
+
 def read_difference(text: str) -> Wording:
     """Split a Difference cell into sentences of kind wording and free text."""
-    text = text.strip()
+    text = _NOT_EXECUTED.sub("", text).strip()
     if text in ("", "-", "—", "/"):
         return Wording(frozenset({DiffKind.SAME}), None, True)
     kinds: set[DiffKind] = set()

@@ -213,6 +213,22 @@ class DiffKind(enum.StrEnum):
     MINDSPORE_ONLY = "mindspore_only"
 
 
+def _row_value(value: Any) -> Any:
+    """A row's value: a YAML scalar, or a list of them (a tuple in the call)."""
+    if isinstance(value, list | tuple):
+        return tuple(_row_value(v) for v in value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise ValueError(f"expected a number, a text, true/false, null or a list of them, got {value!r}")
+
+
+RowValue = Annotated[
+    bool | int | float | str | tuple[Any, ...],
+    BeforeValidator(_row_value),
+    Field(json_schema_extra={"examples": [0.5, "sum", [0.8, 0.99]]}),
+]
+
+
 def _as_tuple(value: Any) -> Any:
     return (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else value
 
@@ -234,6 +250,8 @@ class Row(_Frozen):
     """What differs: one kind, or a list such as ``[renamed, default_differs]``."""
     note: Text | None = None
     """Appended to the generated difference text."""
+    value: RowValue | None = None
+    """The value a row check passes on both sides (a list is a tuple); see README, "Row checks"."""
 
 
 class Formula(_Frozen):
@@ -362,6 +380,8 @@ class Target(_Frozen):
     """One row per parameter (and input or output) pair."""
     examples: Annotated[tuple[Example, ...], Field(min_length=1)]
     """Code for both frameworks; at least one."""
+    recipe: str | None = None
+    """The call the row checks vary, when the rule's guess does not fit: a recipe of `generator.rows`, or ``none``."""
 
     @functools.cached_property
     def category(self) -> Category:

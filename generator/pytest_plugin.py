@@ -9,7 +9,10 @@ collects only in a project that asks for it with the ini option
 example and framework, ``<spec>::<target>::<example>[torch]`` and
 ``[mindspore]``, and a ``[compare]`` item for the values both must agree on
 (or, where the page claims a difference, must not). A failure shows the
-snippet's traceback at its line in the YAML file.
+snippet's traceback at its line in the YAML file. Each target whose table has
+rows claiming the same behaviour also gets a ``<spec>::<target>::rows`` item
+that runs its row checks (`generator.rows`); a failing row is reported at its
+line.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pytest
 from generator.compare import compare
 from generator.errors import ApimapError, relative
 from generator.model import FRAMEWORKS, Framework
+from generator.rows import is_claim
 from generator.run import (
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TIMEOUT,
@@ -109,6 +113,8 @@ class SpecCollector(pytest.File):
                     yield SnippetItem.from_parent(self, name=f"{base}[{side}]", spec=spec_file, at=(t, e), side=side)
                 if example.compare:
                     yield CompareItem.from_parent(self, name=f"{base}[compare]", spec=spec_file, at=(t, e))
+            if any(is_claim(row) for row in target.table):
+                yield RowsItem.from_parent(self, name=f"{target.id}::rows", spec=spec_file, target=t)
 
 
 class ExampleFailure(Exception):
@@ -178,6 +184,44 @@ class CompareItem(_ExampleItem):
         if problems:
             line = self.spec.locate(("targets", t, "examples", e, "compare")).line
             raise ExampleFailure("\n".join(f"{relative(self.path)}:{line}: {p}" for p in problems))
+
+
+class RowsItem(pytest.Item):
+    """The row checks of one target (`generator.rows`): each row that claims the same behaviour, executed."""
+
+    def __init__(self, *, spec: SpecFile, target: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+        self.target = target
+
+    def runtest(self) -> None:
+        from generator.rows import check_target, pool_runner, row_errors
+        from generator.validate import Corpus
+
+        cache_dir = Path(self.config.getoption("apimap_cache_dir"))
+        if not cache_dir.is_absolute():
+            cache_dir = self.config.rootpath / cache_dir
+        results = check_target(
+            self.spec,
+            self.target,
+            run=pool_runner(self.config.stash[_POOL]),
+            cache=cache_dir,
+            refresh=self.config.getoption("apimap_refresh"),
+        )
+        errors = row_errors(Corpus((self.spec,), ()), results)
+        if errors:
+            raise ExampleFailure("\n".join(str(e) for e in errors))
+        executed = sum(r.executed for r in results)
+        self.user_properties.append(("rows executed", f"{executed} of {len(results)}"))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ExampleFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        line = self.spec.locate(("targets", self.target, "table")).line
+        return self.path, line - 1, self.name
 
 
 class InvalidSpecItem(pytest.Item):

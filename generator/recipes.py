@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
-from generator.model import Compare, Example, Parameter, Text
+from generator.model import Compare, Example, Parameter, Signature, Text
 from generator.overview import Checks, Status
 from generator.table import Pair, Table
 
@@ -111,21 +111,25 @@ def choose(pair: Pair) -> str | None:
 
 
 def _guess(pair: Pair) -> str | None:
-    torch, ms = pair.torch_signature, pair.mindspore_signature
-    if torch is None or ms is None or pair.removed is not None:
+    if pair.torch_signature is None or pair.mindspore_signature is None or pair.removed is not None:
         return None
-    leaf = pair.torch.rsplit(".", 1)[-1]
+    return guess(pair.torch, pair.mindspore, pair.torch_signature)
+
+
+def guess(torch_name: str, ms_name: str, torch: Signature) -> str | None:
+    """The rule's recipe for calling ``torch_name`` and ``ms_name`` alike; None when nothing applies."""
+    leaf = torch_name.rsplit(".", 1)[-1]
     if leaf in _CALLS:
         return _CALLS[leaf]
     required = [p for p in torch.parameters if p.default is None and p.kind in ("positional", "normal")]
-    if pair.torch.startswith("torch.Tensor."):
-        if not pair.mindspore.startswith("mindspore.Tensor.") or leaf.endswith("_"):
+    if torch_name.startswith("torch.Tensor."):
+        if not ms_name.startswith("mindspore.Tensor.") or leaf.endswith("_"):
             return None
         args = _arguments(required, leaf)
         receiver = f"[{_FIRST[leaf]}]" if leaf in _FIRST else ""
         return None if args is None else f"method{receiver}({args})"
     if leaf[:1].isupper():
-        if not pair.torch.startswith("torch.nn.") or "Cell" in leaf or leaf.startswith(("RNN", "LSTM", "GRU")):
+        if not torch_name.startswith("torch.nn.") or "Cell" in leaf or leaf.startswith(("RNN", "LSTM", "GRU")):
             return None
         ctor = _arguments(required, leaf)
         if ctor is None:

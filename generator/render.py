@@ -164,19 +164,35 @@ class TableRow(NamedTuple):
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
 
 
-def table_rows(target: Target, words: Words, *, written: Written | None = None) -> list[TableRow]:
-    """The differences table, with the category shown on its first row only; ``written`` as for `prose`."""
+def table_rows(
+    target: Target, words: Words, torch: Api | None = None, *, written: Written | None = None
+) -> list[TableRow]:
+    """The differences table, with the category shown on its first row only; ``written`` as for `prose`.
+
+    With the ``torch`` API at hand, a row that claims the same behaviour but
+    that the row checks (`generator.rows`) cannot execute says so.
+    """
+    unexecuted: set[int] = set()
+    if torch is not None:
+        from generator.rows import plan
+
+        unexecuted = {rp.index for rp in plan(torch, target).rows if not rp.executable}
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
-    for row in sorted(target.table, key=lambda r: _CATEGORY_ORDER[r.category]):
+    order = sorted(range(len(target.table)), key=lambda i: _CATEGORY_ORDER[target.table[i].category])
+    for i in order:
+        row = target.table[i]
         n = counters[row.category] = counters.get(row.category, 0) + 1
+        difference = difference_text(row, words, written=written)
+        if i in unexecuted:
+            difference = Safe(difference + str(words.not_executed))
         rows.append(
             TableRow(
                 category=words.category_column[row.category] if n == 1 else "",
                 subcategory=words.subcategory[row.category].format(n=n),
                 torch=row.torch,
                 mindspore=row.mindspore,
-                difference=difference_text(row, words, written=written),
+                difference=difference,
             )
         )
     return rows

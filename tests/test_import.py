@@ -321,6 +321,8 @@ def test_page_without_sections_is_an_error_and_nothing_is_written(
 NOT_SHOWN = {
     "id": "target and example ids: a page shows neither",
     "compare": "the values an example compares: a page shows only their output",
+    "recipe": "the call a target's row checks vary",
+    "value": "the value a row check passes",
 }
 """Fields a page does not show, so the round trip cannot give them back; a row's kinds
 come back as a set, since the Difference column states each once and in a fixed order."""

@@ -27,19 +27,20 @@ def _run(pytester: pytest.Pytester, text: str, *args: str) -> pytest.RunResult:
 
 def test_examples_are_items_per_framework_and_pass(pytester: pytest.Pytester) -> None:
     result = _run(pytester, SPEC)
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(
         [
             "mappings/torch.amax.yaml::ops::basic[[]torch[]] PASSED*",
             "mappings/torch.amax.yaml::ops::basic[[]mindspore[]] PASSED*",
             "mappings/torch.amax.yaml::ops::basic[[]compare[]] PASSED*",
+            "mappings/torch.amax.yaml::ops::rows PASSED*",  # the row checks of the target
         ]
     )
 
 
 def test_a_failing_snippet_shows_its_yaml_line(pytester: pytest.Pytester) -> None:
     result = _run(pytester, SPEC.replace("out = mindspore.ops.amax(x, axis=1)", "out = mindspore.ops.amax(x, axis=7)"))
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(
         [
             "*mappings/torch.amax.yaml: the mindspore snippet failed",
@@ -51,7 +52,7 @@ def test_a_failing_snippet_shows_its_yaml_line(pytester: pytest.Pytester) -> Non
 
 def test_values_that_should_match_but_do_not_fail(pytester: pytest.Pytester) -> None:
     result = _run(pytester, SPEC.replace("out = mindspore.ops.amax(x, axis=1)", "out = mindspore.ops.amin(x, axis=1)"))
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*mappings/torch.amax.yaml:51: out: PyTorch and MindSpore differ*"])
 
 
@@ -59,7 +60,7 @@ def test_a_claimed_difference_that_is_not_there_fails(pytester: pytest.Pytester)
     result = _run(
         pytester, SPEC.replace("          - name: out\n", "          - name: out\n            expect: differs\n")
     )
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*out: the page claims a difference, but both give [[]5. 3.[]]"])
 
 
@@ -72,7 +73,7 @@ def test_an_invalid_spec_is_one_failing_item_without_traceback(pytester: pytest.
 
 def test_it_runs_under_xdist(pytester: pytest.Pytester) -> None:
     result = _run(pytester, SPEC, "-n", "2")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_an_unrelated_project_with_a_mappings_folder_is_left_alone(pytester: pytest.Pytester) -> None:
@@ -96,6 +97,7 @@ def test_an_opted_in_project_collects_its_specs_and_nothing_else(pytester: pytes
         "mappings/torch.amax.yaml::ops::basic[torch]",
         "mappings/torch.amax.yaml::ops::basic[mindspore]",
         "mappings/torch.amax.yaml::ops::basic[compare]",
+        "mappings/torch.amax.yaml::ops::rows",
     ]
 
 
@@ -117,5 +119,17 @@ def test_one_predicate_says_which_files_are_specs(path: str, expected: bool) -> 
 
 def test_the_output_limit_is_an_option(pytester: pytest.Pytester) -> None:
     result = _run(pytester, SPEC, "--apimap-max-output", "5")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(passed=1, failed=3)  # the row checks print nothing
     result.stdout.fnmatch_lines(["*the torch snippet failed", "printed at least 17 bytes; the limit is 5 bytes*"])
+
+
+def test_a_false_row_fails_its_rows_item_at_the_row(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(OPT_IN)
+    pytester.mkdir("mappings")
+    false = DATA / "rows" / "false" / "mappings" / "torch.nn.BCELoss.yaml"
+    (pytester.path / "mappings" / false.name).write_text(false.read_text(encoding="utf-8"), encoding="utf-8")
+    result = pytester.runpytest_subprocess("mappings", "-v", "-p", "no:cacheprovider", "-k", "rows")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*mappings/torch.nn.BCELoss.yaml:23:9: row weight | weight claims the same behaviour*"]
+    )

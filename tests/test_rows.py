@@ -1,0 +1,195 @@
+"""Row checks: a row that claims the same behaviour is executed, and a false one fails where it stands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.cli import main
+from generator.model import Api, Parameter, Target
+from generator.render import make_env, render_page
+from generator.rows import RowResult, check_target, plan, pool_runner, report, row_errors, rule_value
+from generator.run import WorkerPool
+from generator.validate import Corpus, SpecFile, load_spec
+
+from .conftest import DATA, ROOT
+
+ROWS = DATA / "rows"
+TRUE = ROWS / "true" / "mappings" / "torch.nn.functional.hardtanh.yaml"
+FALSE = ROWS / "false" / "mappings" / "torch.nn.BCELoss.yaml"
+UNEXECUTED = ROWS / "unexecuted" / "mappings" / "torch.nn.BCELoss.yaml"
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[WorkerPool]:
+    with WorkerPool(timeout=120) as workers:
+        yield workers
+
+
+def _check(path: Path, pool: WorkerPool, cache: Path | None = None) -> tuple[SpecFile, list[RowResult]]:
+    spec = load_spec(path)
+    return spec, check_target(spec, 0, run=pool_runner(pool), cache=cache)
+
+
+# ---------------------------------------------------------------- choosing values and calls
+
+
+@pytest.mark.parametrize(
+    ("name", "default", "value"),
+    [
+        ("keepdim", "False", True),
+        ("dim", "0", 1),
+        ("weight_decay", "0", 0.1),
+        ("lr", "0.01", 0.005),
+        ("label_smoothing", "0.0", 0.1),
+        ("betas", "(0.9, 0.999)", (0.9 * 0.9, 0.999 * 0.9)),
+        ("step_sizes", "(1e-06, 50)", (1e-06 * 0.9, 51)),
+        ("dim", "None", 1),
+        ("dtype", "None", "float64"),
+        ("reduction", "'mean'", "sum"),
+        ("approximate", "'none'", "tanh"),
+        ("padding_mode", "'zeros'", None),
+        ("weight", "None", None),
+        ("device", "torch.device('cpu')", None),
+    ],
+)
+def test_the_rule_chooses_another_valid_value_from_the_default(name: str, default: str, value: Any) -> None:
+    assert rule_value(Parameter(name, "normal", default)) == value
+
+
+def _target(table: list[dict[str, Any]], signature: str, recipe: str | None = None) -> Target:
+    api = {"name": "mindspore.ops.f", "kind": "function", "signature": signature, "url": "https://x.org"}
+    return Target.model_validate(
+        {
+            "id": "ops",
+            "mindspore": {**api, "summary": {"en": "f"}},
+            "differences": {"en": "d"},
+            "table": table,
+            "examples": [{"id": "e", "title": {"en": "t"}, "torch": "x", "mindspore": "x"}],
+            "recipe": recipe,
+        }
+    )
+
+
+TORCH = Api.model_validate(
+    {
+        "name": "torch.f",
+        "kind": "function",
+        "signature": "(input, dim=0, eps=1e-05, mode=None)",
+        "url": "https://x.org",
+        "summary": {"en": "f"},
+    }
+)
+
+
+def test_a_plan_pins_differing_defaults_and_one_sided_values_and_says_why_a_row_is_not_run() -> None:
+    target = _target(
+        [
+            {"torch": "input", "mindspore": "x", "kind": "renamed"},
+            {"torch": "dim", "mindspore": "axis", "kind": ["renamed", "default_differs"]},
+            {"torch": "eps", "mindspore": "eps", "kind": "same"},
+            {"torch": "mode", "mindspore": "mode", "kind": "same"},
+            {"torch": None, "mindspore": "pad_mode", "kind": "mindspore_only", "value": "pad"},
+        ],
+        "(x, axis=-1, eps=1e-05, mode=None, pad_mode='same')",
+        recipe="call(x)",
+    )
+    found = plan(TORCH, target)
+    assert found.recipe == "call(x)"
+    assert found.pins == {"torch": (), "mindspore": (("axis", "0"), ("pad_mode", "'pad'"))}
+    by_name = {rp.row.torch: rp for rp in found.rows}
+    assert by_name["input"].by_base
+    assert by_name["dim"].values == {"torch": "1", "mindspore": "1"}
+    assert by_name["eps"].values == {"torch": "5e-06", "mindspore": "5e-06"}
+    assert by_name["mode"].why_not == "no value: the default None needs the row's `value`"
+    assert [rp.row.torch for rp in found.rows] == ["input", "dim", "eps", "mode"]  # claim rows only
+
+
+def test_a_target_without_a_recipe_is_not_executed_and_says_so() -> None:
+    target = _target([{"torch": "eps", "mindspore": "eps", "kind": "same"}], "(eps=1e-05)", recipe="none")
+    (row,) = plan(TORCH, target).rows
+    assert row.why_not == "no recipe: the target needs a `recipe`"
+
+
+# ---------------------------------------------------------------- executing
+
+
+def test_a_true_row_passes(pool: WorkerPool) -> None:
+    _, results = _check(TRUE, pool)
+    assert {r.row.torch: r.status for r in results} == {"input": "base", "min_val": "passed", "max_val": "passed"}
+    assert next(r for r in results if r.row.torch == "max_val").values == {"torch": "0.75", "mindspore": "0.75"}
+
+
+def test_a_false_row_fails_at_its_line(pool: WorkerPool) -> None:
+    spec, results = _check(FALSE, pool)
+    failed = [r for r in results if r.status == "failed"]
+    assert [r.row.torch for r in failed] == ["weight"]
+    (error,) = row_errors(Corpus((spec,), ()), results)
+    assert re.fullmatch(
+        r".*tests/data/rows/false/mappings/torch\.nn\.BCELoss\.yaml:23:9: row weight \| weight claims the same "
+        r"behaviour, but with u\(5\): result: PyTorch and MindSpore differ \(max abs difference [0-9.e+-]+, .*\); "
+        r"mark it behaviour_differs with a note and an example, or fix the row",
+        str(error),
+    )
+
+
+def test_a_row_without_a_value_is_not_executed_in_the_report_and_on_the_page(pool: WorkerPool) -> None:
+    spec, results = _check(UNEXECUTED, pool)
+    (weight,) = [r for r in results if r.row.torch == "weight"]
+    assert weight.status == "not executed"
+    text = report(results)
+    assert (
+        "torch.nn.BCELoss [nn] weight | weight: not executed: no value: the default None needs the row's `value`"
+        in (text)
+    )
+    assert "torch.nn.BCELoss: 1 of 2 rows executed (50%)" in text
+    env = make_env(ROOT / "templates")
+    english = render_page(spec.spec, lang="en", env=env)
+    chinese = render_page(spec.spec, lang="zh_CN", env=env)
+    assert "| weight | weight | Consistent function (not executed: no row check runs this claim) |" in english
+    assert "| reduction | reduction | Consistent function |" in english
+    assert "（未执行：没有行检查运行此声明）" in chinese
+
+
+def test_results_are_cached_by_what_runs(pool: WorkerPool, tmp_path: Path) -> None:
+    spec, first = _check(TRUE, pool, cache=tmp_path)
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("a cached check ran again")
+
+    again = check_target(spec, 0, run=refuse, cache=tmp_path)
+    assert [(r.row.torch, r.status) for r in again] == [(r.row.torch, r.status) for r in first]
+    assert len(list((tmp_path / "rows").glob("*.json"))) == 3  # the base call and two varied rows
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def _project(tmp_path: Path, case: str) -> Path:
+    shutil.copytree(ROWS / case, tmp_path / case)
+    return tmp_path / case
+
+
+def test_check_prints_the_share_of_executed_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "unexecuted")
+    assert main(["--root", str(root), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "torch.nn.BCELoss: 1 of 2 rows executed (50%)" in out
+    assert re.search(
+        r"^apimap: 1 of 2 rows executed \(50%\): 1 with a varied value, 0 by the base call; 0 failed; "
+        r"by kind: same 1/2; not executed: 1 no value$",
+        out,
+        re.M,
+    )
+
+
+def test_check_fails_on_a_false_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "false")
+    assert main(["--root", str(root), "check"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"torch\.nn\.BCELoss\.yaml:23:9: row weight \| weight claims the same behaviour", err)
