@@ -55,8 +55,10 @@ def test_loading_and_rendering_leave_the_garbage_collector_as_they_found_it() ->
 
     gc.collect()
     before = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold())
+    # a page's api: links must name a spec of the same corpus, so the sample takes pages without links
+    sample = [p for p in sorted((ROOT / "mappings").glob("torch.*.yaml")) if "api:" not in p.read_text("utf-8")][:20]
     for _ in range(3):
-        corpus = load_corpus(sorted((ROOT / "mappings").glob("torch.*.yaml"))[:20])
+        corpus = load_corpus(sample)
         render_all(corpus, templates=ROOT / "templates")
     assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == before
     assert before[:2] == (True, 0)
