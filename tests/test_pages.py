@@ -160,6 +160,9 @@ _TRICKY = [
     "`` code with ` tick `` and ` `` ` and $a|b$ and \\$5 and 3 \\* 4 and a_b_c",
     "Setext heading\n---\n\nand 1986\\. a year",
     "- tight\n- list\n\n  with a second paragraph\n- item",
+    # words and code spans only: tokens built without the parser (`generator.prose._code_spans`)
+    "`a` then ` b ` then `  ` then `x|y` and `*not em*` and `_` end.",
+    "x_`y` and `z`_w and 50 % and a-b: `a``",
 ]
 
 
