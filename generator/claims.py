@@ -1,7 +1,10 @@
 """What backs each claim of a spec: an executed example, the signatures, or nothing.
 
 Prose names the example that shows a sentence with ``(see example <id>)``, the
-id of an example of the same target (any target's, in the torch summary). A
+id of an example of the same target (any target's, in the torch summary); the
+Chinese text with ``(见示例 <id>)`` in full-width or ASCII parentheses, naming
+the same examples as the English text of its field, so that both languages
+keep the same evidence. Pages show each reference as a link to the example. A
 claim is one row, one row note, or one sentence of a summary or of a target's
 differences, counted on the English text:
 
@@ -27,7 +30,20 @@ if TYPE_CHECKING:
     from generator.validate import SpecFile
 
 REFERENCE = re.compile(r"\(see example ([a-z0-9][a-z0-9_-]{0,62})\)")
-"""How prose names the example that shows it: ``(see example nan-and-bool)``."""
+"""How English prose names the example that shows it: ``(see example nan-and-bool)``."""
+REFERENCES: Mapping[str, re.Pattern[str]] = {
+    "en": REFERENCE,
+    "zh_CN": re.compile(r"[（(]见示例 ?([a-z0-9][a-z0-9_-]{0,62}) ?[）)]"),
+}
+"""The reference marker of each language, ``(见示例 nan)`` in Chinese; a language without one uses English's."""
+MARKERS: Mapping[str, str] = {"en": "(see example {})", "zh_CN": "（见示例 {}）"}
+"""How messages and `benchmarks/add_zh_references.py` write a reference in each language."""
+
+
+def references(text: str | None, lang: str) -> list[str]:
+    """The example ids that ``text``, written in ``lang``, names, in order."""
+    return REFERENCES.get(lang, REFERENCE).findall(text or "")
+
 
 Backing = Literal["executed", "derived", "unbacked"]
 BACKINGS: tuple[Backing, ...] = ("executed", "derived", "unbacked")
@@ -86,12 +102,31 @@ def reference_errors(file: SpecFile) -> Iterator[SpecError]:
 
 
 def _unknown(file: SpecFile, key: Key, text: Text, ids: set[str]) -> Iterator[SpecError]:
+    named: dict[str, list[str]] = {}
     for lang in LANGUAGES:
-        for name in REFERENCE.findall(text.get(lang) or ""):
+        value = text.get(lang)
+        if value is None:
+            continue
+        named[lang] = references(value, lang)
+        for name in named[lang]:
             if name not in ids:
                 known = ", ".join(sorted(ids))
-                message = f"'(see example {name})' names no example of this target; its examples are {known}"
+                message = f"{_marker(name, lang)!r} names no example of this target; its examples are {known}"
                 yield SpecError(message, file.locate((*key, lang)))
+    english = sorted(set(named.get("en", [])))
+    for lang, names in named.items():
+        if lang != "en" and sorted(set(names)) != english:
+            said = ", ".join(sorted(set(names))) or "none"
+            message = (
+                f"the {lang} text names examples {said}, the en text {', '.join(english) or 'none'}; "
+                f"both languages name the same examples, written {_marker('ID', lang)!r} in {lang}"
+            )
+            yield SpecError(message, file.locate((*key, lang)))
+
+
+def _marker(name: str, lang: str) -> str:
+    """How ``lang`` writes a reference to example ``name``."""
+    return MARKERS.get(lang, MARKERS["en"]).format(name)
 
 
 def _sentences(key: Key, text: Text, examples: Mapping[str, Example]) -> Iterator[Claim]:

@@ -50,7 +50,7 @@ class Text(_Frozen):
 
     def get(self, lang: str) -> str | None:
         """The text in ``lang``, or None when it has not been written or ``lang`` is no field of this model."""
-        value = getattr(self, lang) if lang in type(self).model_fields else None
+        value = vars(self).get(lang)  # a model's fields, and nothing else, are in its __dict__
         return value if isinstance(value, str) else None
 
 

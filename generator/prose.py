@@ -87,20 +87,54 @@ class Problem:
 # nothing an inline rule reacts to either (``_`` inside a word is text) is not
 # parsed at all. Both give what the full parse gives, at a fraction of its cost.
 _BLOCK_START = re.compile(r"^(?:[-+*_#><\[]|\d+[.)]|```|~~~|\$\$)")
-_NOT_PLAIN = re.compile(r"[\\`*\[\]<$&\n\r\t]|(?<!\w)_|_(?!\w)|^ {4}|^ *(?:[-+*_#><\[]|\d+[.)]|```|~~~|\$\$)")
-"""Block syntax at the start (four spaces start a code block), or anything an inline rule reacts to."""
+_LINE_BLOCK_START = re.compile(r" {4}| *(?:[-+*_#><\[]|\d+[.)]|```|~~~|\$\$)")
+"""Block syntax at the start of a line, after spaces; four spaces start a code block."""
+_INLINE_MARKUP = re.compile(r"[\\`*\[\]<$&\n\r\t]")
+"""Characters an inline rule reacts to, but ``_``: one plain character class, which `re` scans fast."""
+_LONE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+
+
+def _inline_plain(text: str) -> bool:
+    """Whether no inline rule reacts to anything in ``text``."""
+    return _INLINE_MARKUP.search(text) is None and ("_" not in text or _LONE_UNDERSCORE.search(text) is None)
+
+
+def _one_plain_line(text: str) -> bool:
+    return _LINE_BLOCK_START.match(text) is None and _inline_plain(text)
 
 
 def parse(text: str, *, offsets: bool = False) -> list[Token]:
     """The markdown-it tokens of ``text``; with ``offsets``, inline tokens note where they start in their content."""
-    md = _parser(offsets=offsets)
     if "\n" not in text and text == text.strip() and _BLOCK_START.match(text) is None:
-        return md.parseInline(text)
-    return md.parse(text)
+        spans = _code_spans(text)
+        return spans if spans is not None else _parser(offsets=offsets).parseInline(text)
+    return _parser(offsets=offsets).parse(text)
 
 
-def _one_plain_line(text: str) -> bool:
-    return _NOT_PLAIN.search(text) is None
+# Most prose that needs parsing is words and `code` spans. In one line whose
+# words hold nothing an inline rule reacts to, and whose backticks are single,
+# each span runs from a backtick to the next: the tokens are built here, as
+# markdown-it builds them (one space each side stripped, as CommonMark says).
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _code_spans(text: str) -> list[Token] | None:
+    """The tokens of one stripped line of words and single-backtick code spans, or None for any other text."""
+    if "``" in text or "\0" in text or not _inline_plain(_CODE_SPAN.sub("\0", text)):
+        return None
+    children: list[Token] = []
+    done = 0
+    for match in _CODE_SPAN.finditer(text):
+        if match.start() > done:
+            children.append(Token("text", "", 0, content=text[done : match.start()], meta={"offset": done}))
+        code = match.group(1)
+        if code.startswith(" ") and code.endswith(" ") and code.strip():
+            code = code[1:-1]
+        children.append(Token("code_inline", "code", 0, content=code, markup="`", meta={"offset": match.start()}))
+        done = match.end()
+    if done < len(text):
+        children.append(Token("text", "", 0, content=text[done:], meta={"offset": done}))
+    return [Token("inline", "", 0, map=[0, 1], content=text, children=children)]
 
 
 def problems(text: str, subset: Subset, *, pages: Set[str] | None = None) -> list[Problem]:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from generator.model import LANGUAGES, Api, Category, DiffKind, Row, Spec, Target, Text
+from generator.model import LANGUAGES, Api, Category, DiffKind, Example, Row, Spec, Target, Text
 from generator.overview import Checks, overview_groups, rules_table
 from generator.prose import SUBSETS, Written, to_markdown
 from generator.table import Table
@@ -131,6 +131,58 @@ def prose(text: Text | None, field: str, words: Words, *, written: Written | Non
     return Safe(found if found is not None else to_markdown(source, shape))
 
 
+def example_label(spec: Spec, target: Target, example: Example, lang: str) -> Safe:
+    """The MyST target of an example's heading, which references link to.
+
+    Sphinx labels are site-wide, so the label names the language and the page;
+    it holds only a qualified name's and slugs' characters, lowercased as Sphinx keeps labels.
+    """
+    return Safe(f"example-{lang}-{spec.torch.name}-{target.id}-{example.id}".lower())
+
+
+# A reference as `prose` writes it: "(" escaped at a line's start, "_" escaped in the id.
+_WRITTEN_REFERENCE = re.compile(
+    r"(?P<open>\\?\(|（)(?:see example|见示例) ?(?P<id>[a-z0-9](?:[a-z0-9-]|\\_){0,62}) ?(?P<close>\)|）)"
+)
+
+
+def link_examples(
+    markdown: str,
+    spec: Spec,
+    target: Target | None,
+    words: Words,
+    *,
+    cell: bool = False,
+    written: Written | None = None,
+) -> Safe:
+    """Prose Markdown with each ``(see example <id>)`` (``(见示例 <id>)``) a link to that example's heading.
+
+    ``target`` is the target whose examples the prose names; None for the torch
+    summary, which names any target's. The link reads as ``words.see_example``
+    with the example's title; an id validation refused stays as written. In a
+    table ``cell`` a pipe of the title (in code) is escaped, as `prose` does there.
+    """
+    if "example" not in markdown and "见示例" not in markdown:  # most prose names none
+        return Safe(markdown)
+    found: dict[str, tuple[Target, Example]] = {}
+    for each in spec.targets if target is None else (target,):
+        for example in each.examples:
+            found.setdefault(example.id, (each, example))
+
+    def link(match: re.Match[str]) -> str:
+        pair = found.get(match.group("id").replace("\\_", "_"))
+        if pair is None:
+            return match.group(0)
+        title = prose(pair[1].title, "Example.title", words, written=written)
+        if cell:
+            title = Safe(re.sub(r"(?<!\\)\|", r"\\|", title))
+        text = fill(words.see_example, title=title)
+        label = example_label(spec, pair[0], pair[1], words.lang)
+        return f"{match.group('open')}[{text}](#{label}){match.group('close')}"
+
+    return Safe(_WRITTEN_REFERENCE.sub(link, markdown))
+
+
 def fence(body: str, info: str = "") -> Safe:
     """A fenced block longer than any backtick run inside ``body``."""
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0) if "`" in body else 0
@@ -238,6 +290,8 @@ def make_env(templates: Path, *, written: Written | None = None) -> jinja2.Envir
         difference=functools.partial(difference_text, written=written),
         category_text=category_text,
         table_rows=functools.partial(table_rows, written=written),
+        example_label=example_label,
+        link_examples=functools.partial(link_examples, written=written),
     )
     return env
 

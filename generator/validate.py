@@ -275,8 +275,7 @@ def _unique(ids: list[str], file: SpecFile, key: Key, what: str) -> Iterator[Spe
 def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecError]:
     # a row pairs a parameter of any overload; every parameter of every overload has a row
     signatures = {"torch": file.spec.torch.parameters, "mindspore": target.mindspore.parameters}
-    shown = {side: _signatures_text(api) for side, api in (("torch", file.spec.torch), ("mindspore", target.mindspore))}
-    apis = {"torch": file.spec.torch.name, "mindspore": target.mindspore.name}
+    apis = {"torch": file.spec.torch, "mindspore": target.mindspore}
     used: dict[str, set[str]] = {"torch": set(), "mindspore": set()}
     for r, row in enumerate(target.table):
         row_key: Key = (*key, "table", r)
@@ -290,7 +289,7 @@ def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecErro
                     continue
                 if signatures[side].get(name) is None:
                     yield SpecError(
-                        f"{apis[side]} has no parameter {name!r}; {shown[side]}",
+                        f"{apis[side].name} has no parameter {name!r}; {_signatures_text(apis[side])}",
                         file.locate((*row_key, side)),
                     )
                 elif name in used[side]:
@@ -305,7 +304,7 @@ def _table_errors(file: SpecFile, target: Target, key: Key) -> Iterator[SpecErro
         for param in signatures[side].parameters:
             if param.name not in used[side] and param.name != "self":
                 yield SpecError(
-                    f"parameter {param.name!r} of {apis[side]} has no row in the table",
+                    f"parameter {param.name!r} of {apis[side].name} has no row in the table",
                     file.locate((*key, "table")),
                 )
 
@@ -419,34 +418,37 @@ def prose_errors(
                     yield SpecError(problem.message, where)
 
 
-def prose_fields(value: Any, key: Key, field: str) -> Iterator[tuple[Key, str, Text]]:
+def prose_fields(value: Any, key: Key, field: str) -> list[tuple[Key, str, Text]]:
     """Every prose field below ``value``, with its key path and its name as ``Model.field``."""
+    found: list[tuple[Key, str, Text]] = []
+    _collect(value, key, field, found)
+    return found
+
+
+def _collect(value: Any, key: Key, field: str, found: list[tuple[Key, str, Text]]) -> None:
     if isinstance(value, Text):
-        yield key, field, value
+        found.append((key, field, value))
     elif isinstance(value, BaseModel):
-        for name in _nested_fields(type(value)):
-            yield from prose_fields(getattr(value, name), (*key, name), f"{type(value).__name__}.{name}")
+        for name, qualified in _nested_fields(type(value)):
+            _collect(getattr(value, name), (*key, name), qualified, found)
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
-            yield from prose_fields(item, (*key, i), field)
+            _collect(item, (*key, i), field, found)
 
 
-def texts(value: Any, key: Key) -> Iterator[tuple[Key, Text]]:
+def texts(value: Any, key: Key) -> list[tuple[Key, Text]]:
     """Every prose field below ``value``, with its key path."""
-    if isinstance(value, Text):
-        yield key, value
-    elif isinstance(value, BaseModel):
-        for name in _nested_fields(type(value)):
-            yield from texts(getattr(value, name), (*key, name))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from texts(item, (*key, i))
+    return [(path, text) for path, _, text in prose_fields(value, key, "")]
 
 
 @functools.cache
-def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``model`` that can hold other models; the rest cannot hold prose."""
-    return tuple(name for name, field in model.model_fields.items() if _holds_model(field.annotation))
+def _nested_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The fields of ``model`` that can hold other models, as (name, ``Model.name``); the rest cannot hold prose."""
+    return tuple(
+        (name, f"{model.__name__}.{name}")
+        for name, field in model.model_fields.items()
+        if _holds_model(field.annotation)
+    )
 
 
 def _holds_model(annotation: Any) -> bool:

@@ -320,3 +320,59 @@ def test_every_overload_is_shown() -> None:
     assert (
         "```python\ntorch.sum(input, *, dtype=None)\ntorch.sum(input, dim, keepdim=False, *, dtype=None)\n```" in page
     )
+
+
+_REFERENCED = {
+    "      en: Both reduce to the maximum; a few keyword names differ.\n": (
+        "      en: Both reduce to the maximum (see example basic); a few keyword names differ.\n"
+    ),
+    "      zh_CN: 两者都求最大值；部分参数名不同。\n": (
+        "      zh_CN: 两者都求最大值（见示例 basic）；部分参数名不同。\n"
+    ),
+    "          zh_CN: 请直接接收返回值。\n": "          zh_CN: 请直接接收返回值(见示例 basic)。\n",
+    "          en: Assign the result instead \\<script\\>alert(1)\\</script\\>.\n": (
+        "          en: Assign the result instead (see example basic).\n"
+    ),
+}
+
+
+def _referencing_spec(folder: Path) -> Path:
+    """The amax spec with its differences and its row note naming example ``basic``, in both languages."""
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    for old, new in _REFERENCED.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / "torch.amax.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_reference_is_a_link_to_its_example_in_the_page_language(tmp_path: Path) -> None:
+    spec = load_spec(_referencing_spec(tmp_path)).spec
+    env = make_env(ROOT / "templates")
+    en = render_page(spec, lang="en", env=env)
+    zh = render_page(spec, lang="zh_CN", env=env)
+    link = "([see example *Maximum along a dimension*](#example-en-torch.amax-ops-basic))"
+    assert f"Both reduce to the maximum {link}; a few keyword names differ." in en
+    assert f"parameter. Assign the result instead {link}. |" in en
+    assert "(example-en-torch.amax-ops-basic)=\n#### Maximum along a dimension\n" in en
+    assert "两者都求最大值（[见示例「沿某一维求最大值」](#example-zh_cn-torch.amax-ops-basic)）；" in zh
+    assert "请直接接收返回值([见示例「沿某一维求最大值」](#example-zh_cn-torch.amax-ops-basic))。" in zh
+    assert "(example-zh_cn-torch.amax-ops-basic)=\n#### 沿某一维求最大值\n" in zh
+
+
+def test_a_reference_links_to_an_id_on_its_own_page_of_the_site(project: Path) -> None:
+    from generator import Project, build  # the Sphinx build: warnings (a broken link) are errors
+
+    _referencing_spec(project / "mappings")
+    build(Project(project), examples=False)
+    for lang in LANGUAGES:
+        page = (project / "docs" / "_build" / "html" / "generated" / lang / "torch.amax.html").read_text(
+            encoding="utf-8"
+        )
+        anchor = f"example-{lang.lower().replace('_', '-')}-torch-amax-ops-basic"
+        link = f'<a class="reference internal" href="#{anchor}">'
+        said = {"en": "see example <em>Maximum along a dimension</em>", "zh_CN": "见示例「沿某一维求最大值」"}[lang]
+        # in the differences and in the row note; the page's table of contents links the heading too
+        assert page.count(f"{link}{said}</a>") == 2
+        assert page.count(f'<section id="{anchor}">') == 1
