@@ -379,6 +379,7 @@ class _Reader:
         self.page = _Page(path, "zh_CN" if _CHINESE.search(text.split("\n", 1)[0]) else "en")
         self.parser = parser
         self.tokens = parser.parse(text)
+        self.examples_at = _example_anchors(self.lines)
 
     def children(self, inline: Token | None) -> list[Token]:
         """The parsed inline content of a block's inline token."""
@@ -413,7 +414,20 @@ class _Reader:
             text = block.tokens[0].content.strip()
         else:
             text = "\n".join(self.lines[start[0] : start[1]]).strip("\n")
-        return _PAGE_LINK.sub(r"](api:\1)", text)
+        return self.references(_PAGE_LINK.sub(r"](api:\1)", text))
+
+    def references(self, text: str) -> str:
+        """Markdown with each link to an example of the page written as the reference it was rendered from."""
+        if "](#example-" not in text:
+            return text
+
+        def reference(match: re.Match[str]) -> str:
+            found = self.examples_at.get(match["label"])
+            if found is None:
+                return match[0]
+            return f"{'见示例' if match['words'].startswith('见') else 'see example'} {found}"
+
+        return _EXAMPLE_LINK.sub(reference, text)
 
     def quote_source(self, block: _Block) -> str:
         """A block quote's Markdown without its ``>`` markers."""
@@ -439,6 +453,8 @@ class _Reader:
 
         for block in _blocks(self.tokens):
             kind = block.type
+            if kind == "paragraph" and block.inline is not None and _TARGET_LINE.fullmatch(block.inline.content):
+                continue  # the MyST target an example's heading carries, for references to link to
             if kind == "heading":
                 text = self.plain(block.inline)
                 at = self.at(block.line, text[:20])
@@ -615,7 +631,7 @@ class _Reader:
         rows: list[tuple[int, list[str]]] = []
         for i, token in enumerate(block.tokens):
             if token.type == "tr_open":
-                cells = [t.content for t in block.tokens[i + 1 :] if t.type == "inline"]
+                cells = [self.references(t.content) for t in block.tokens[i + 1 :] if t.type == "inline"]
                 count = 0
                 for t in block.tokens[i + 1 :]:
                     if t.type == "tr_close":
@@ -1732,6 +1748,25 @@ _PAGE_LINK = re.compile(r"\]\((torch(?:\.[A-Za-z_]\w*)+)\.md\)")
 """A link an apimap page writes for an ``api:`` reference: to the sibling page ``<torch name>.md``."""
 _EXAMPLE_ID = re.compile(r"<!-- example: ([a-z0-9][a-z0-9_-]{0,62}) -->")
 """The comment under an example's title on an apimap page, naming the example's id."""
+_TARGET_LINE = re.compile(r"\((example-[^()\s]+)\)=")
+"""The MyST target line above an example's title on an apimap page."""
+_EXAMPLE_LINK = re.compile(r"\[(?P<words>see example|见示例)(?:[^\]\\]|\\.)*\]\(#(?P<label>example-[^()\s]+)\)")
+"""A prose reference as an apimap page renders it: a link to an example's target."""
+
+
+def _example_anchors(lines: list[str]) -> dict[str, str]:
+    """The example id under each MyST target of the page: the comment that follows the target's heading."""
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        target = _TARGET_LINE.fullmatch(line.strip())
+        if target is None:
+            continue
+        for after in lines[i + 1 : i + 5]:
+            comment = _EXAMPLE_ID.search(after)
+            if comment is not None:
+                found[target[1]] = comment[1]
+                break
+    return found
 
 
 def _slug(title: str, n: int) -> str:
