@@ -378,6 +378,9 @@ def _from_inspect(signature: inspect.Signature) -> Signature:
 def _source(value: Any) -> str:
     if isinstance(value, enum.Enum):  # repr is <Shuffle.GLOBAL: 'global'>, which no signature can hold
         return _enum_source(value)
+    qualname = getattr(value, "__qualname__", "<")
+    if inspect.isroutine(value) and getattr(value, "__module__", None) and "<" not in qualname:
+        return f"{value.__module__}.{qualname}"  # a function's repr holds its address, which changes every run
     text = repr(value)
     if type(value).__module__.startswith("mindspore") and not text.startswith("mindspore."):
         text = f"mindspore.{text.lower()}"  # dtypes print as Float32

@@ -76,6 +76,12 @@ from .conftest import DATA, ROOT
             "bidirectional=False, dtype=mindspore.float32)",
         ),
         ("torch.Tensor", "class", "(*args, device=None)"),  # TensorBase.__new__ is C: its type stub says
+        (  # a function default is written by its name, not by a repr holding its address
+            "torch.nn.TransformerEncoderLayer",
+            "class",
+            "(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=torch.nn.functional.relu, "
+            "layer_norm_eps=1e-05, batch_first=False, norm_first=False, bias=True, device=None, dtype=None)",
+        ),
         (  # a function that shares its name with the submodule defining it
             "mindspore.scipy.optimize.minimize",
             "function",
