@@ -108,8 +108,8 @@ def _changed(default: Any, name: str) -> Any:
         return not default
     if isinstance(default, int):
         return 0.1 if name in _FLOATS and default == 0 else default + 1
-    if isinstance(default, float):
-        return 0.1 if default == 0 else default * 0.5
+    if isinstance(default, float):  # halving a tiny default (an epsilon) would change nothing float32 shows
+        return 0.1 if abs(default) < 1e-3 else default * 0.5
     if isinstance(default, tuple) and default and all(isinstance(v, int | float) for v in default):
         return tuple(v * 0.9 if isinstance(v, float) else v + 1 for v in default)
     return None
