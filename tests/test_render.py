@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, create_model
 
 from generator import render
-from generator.model import LANGUAGES, DiffKind, Row, Spec, Text
+from generator.model import LANGUAGES, DiffKind, NotRun, Row, Spec, Text
 from generator.prose import Shape, to_markdown
 from generator.render import (
     Safe,
@@ -320,3 +320,22 @@ def test_every_overload_is_shown() -> None:
     assert (
         "```python\ntorch.sum(input, *, dtype=None)\ntorch.sum(input, dim, keepdim=False, *, dtype=None)\n```" in page
     )
+
+
+def test_a_side_not_executed_here_says_why_beneath_its_snippet() -> None:
+    spec = _amax()
+    target = spec.targets[0]
+    reason = NotRun(mindspore=Text(en="needs a cluster started by `msrun`", zh_CN="需要由 `msrun` 启动的集群"))
+    example = target.examples[0].model_copy(update={"not_run": reason})
+    spec = spec.model_copy(update={"targets": (target.model_copy(update={"examples": (example,)}),)})
+    env = make_env(ROOT / "templates")
+    pages = {lang: render_page(spec, lang=lang, env=env) for lang in ("en", "zh_CN")}
+    for lang, line in (
+        ("en", "*Not executed here*: needs a cluster started by `msrun`"),
+        ("zh_CN", "*此处未执行*：需要由 `msrun` 启动的集群"),
+    ):
+        page = pages[lang]
+        assert page.count(line) == 1
+        # beneath the MindSpore snippet, not the PyTorch one
+        assert page.index("# MindSpore\n") < page.index(line)
+    assert "Not executed here" not in render_page(_amax(), lang="en", env=env)
