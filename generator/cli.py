@@ -315,7 +315,10 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 
     rows = rows_folder(project.mappings) / f"{args.torch_api.rsplit('.', 1)[0]}.yaml"
     if rows.is_file() and (left := without_entry(rows.read_text(encoding="utf-8"), args.torch_api)) is not None:
-        write_atomic(rows, left)  # promoted: a pair has a page or a row, never both
+        if any(line.strip() and not line.startswith("#") for line in left.splitlines()):
+            write_atomic(rows, left)  # promoted: a pair has a page or a row, never both
+        else:
+            rows.unlink()  # it was the file's last row, and an empty rows file is invalid
         print(f"apimap: removed the compact row of {args.torch_api} from {rows}")
     print(f"apimap: wrote {path}; replace its TODO placeholders, then run `apimap check`")
     return EXIT_OK

@@ -157,3 +157,13 @@ def test_new_promotes_a_compact_row_to_a_full_spec(tmp_path: Path) -> None:
     assert "torch.argsort:" not in left and "torch.abs:" in left and "torch.diag:" in left
     table = load_table(table_paths(mappings), specs=frozenset({"torch.argsort"}))
     assert "torch.argsort" not in table.torch_names
+
+
+def test_promoting_the_last_row_of_a_file_removes_the_file(tmp_path: Path) -> None:
+    text = (ROWS / "torch.yaml").read_text(encoding="utf-8")
+    start = text.index("torch.argsort:\n")
+    end = next(m.start() for m in re.finditer(r"^\S", text, re.M) if m.start() > start)
+    mappings = _project(tmp_path, "# Compact rows\n" + text[start:end])
+    assert main(["--root", str(tmp_path), "new", "torch.argsort", "mindspore.ops.argsort"]) == 0
+    assert not (mappings / "rows" / "torch.yaml").exists()
+    assert load_table(table_paths(mappings), specs=frozenset({"torch.argsort"})).pairs == ()
