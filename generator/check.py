@@ -109,11 +109,10 @@ def _placeholders(file: SpecFile, key: Key, text: Text) -> Iterator[SpecError]:
 
 def _drift(file: SpecFile, api: Api, key: Key) -> Iterator[ApimapError]:
     import generator.introspect as introspect  # imports the frameworks: only when asked
-    from generator.table_import import _writable as writable
 
     try:
         # a default with no Python source form (an enum member, a function) is written ``...``, as in the rows
-        installed = tuple(writable(s) for s in introspect.read_signatures(api.name))
+        installed = tuple(introspect.writable(s) for s in introspect.read_signatures(api.name))
         kind = introspect.api_kind(introspect.resolve(api.name))
     except ApiNotFoundError as exc:
         yield SpecError(exc.message, file.locate((*key, "name")))
