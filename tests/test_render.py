@@ -339,3 +339,21 @@ def test_a_side_not_executed_here_says_why_beneath_its_snippet() -> None:
         # beneath the MindSpore snippet, not the PyTorch one
         assert page.index("# MindSpore\n") < page.index(line)
     assert "Not executed here" not in render_page(_amax(), lang="en", env=env)
+
+
+def test_the_overview_says_partly_executed_where_every_example_leaves_a_side_unexecuted() -> None:
+    amax = _amax()
+    target = amax.targets[0]
+    reason = NotRun(mindspore=Text(en="needs a cluster", zh_CN="需要集群"))
+    examples = tuple(e.model_copy(update={"not_run": reason}) for e in target.examples)
+    unrun = _with_torch_name(
+        amax.model_copy(update={"targets": (target.model_copy(update={"examples": examples}),)}), "torch.abs"
+    )
+    env = make_env(ROOT / "templates")
+    checks = {("torch.amax", "mindspore.ops.amax"): "verified"}
+    en = render_overview([amax, unrun], lang="en", env=env, checks=checks)
+    assert "| [torch.abs](torch.abs.md) | mindspore.ops.amax | partly executed |" in en
+    assert "| [torch.amax](torch.amax.md) | mindspore.ops.amax | verified |" in en
+    zh = render_overview([unrun], lang="zh_CN", env=env, checks={})
+    assert "| [torch.abs](torch.abs.md) | mindspore.ops.amax | 仅比较签名 |" in zh  # nothing ran: signatures only
+    assert "| 部分执行 |" in render_overview([unrun], lang="zh_CN", env=env, checks=checks)
