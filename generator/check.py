@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import ApimapError, ApiNotFoundError, ErrorGroup, Location, SpecError, relative
 from generator.load import Key, read
-from generator.model import LANGUAGES, Api, Text
+from generator.model import FRAMEWORKS, LANGUAGES, Api, Framework, Text
 from generator.validate import Corpus, SpecFile, missing_translations, texts
 
 ALLOWLIST = "allowlist.yaml"
@@ -68,6 +68,18 @@ def check(corpus: Corpus, *, mappings: Path, installed: bool = True) -> list[Api
     return errors
 
 
+def not_run(corpus: Corpus) -> dict[Framework, int]:
+    """How many examples say, per side, that its API is not executed here (`Example.not_run`)."""
+    tally: dict[Framework, int] = dict.fromkeys(FRAMEWORKS, 0)
+    for file in corpus.files:
+        for target in file.spec.targets:
+            for example in target.examples:
+                for side in FRAMEWORKS:
+                    if example.not_run is not None and getattr(example.not_run, side) is not None:
+                        tally[side] += 1
+    return tally
+
+
 def _problems(file: SpecFile, *, installed: bool) -> Iterator[ApimapError]:
     yield from missing_translations(file)
     for key, text in texts(file.spec, ()):
@@ -99,7 +111,8 @@ def _drift(file: SpecFile, api: Api, key: Key) -> Iterator[ApimapError]:
     import generator.introspect as introspect  # imports the frameworks: only when asked
 
     try:
-        installed = introspect.read_signatures(api.name)
+        # a default with no Python source form (an enum member, a function) is written ``...``, as in the rows
+        installed = tuple(introspect.writable(s) for s in introspect.read_signatures(api.name))
         kind = introspect.api_kind(introspect.resolve(api.name))
     except ApiNotFoundError as exc:
         yield SpecError(exc.message, file.locate((*key, "name")))

@@ -255,7 +255,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    from generator.check import check
+    from generator.check import check, not_run
     from generator.table import load_table, table_drift, table_paths
 
     corpus = load_corpus(spec_paths(project.mappings))
@@ -281,6 +281,10 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         print(report(run_table(table, cache=project.cache, progress=_progress()), table))
     against = "" if args.offline else " and agree with the installed frameworks"
     print(f"apimap: {len(corpus.files)} specs and {len(table.pairs)} table pairs are valid{against}")
+    unrun = not_run(corpus)
+    if any(unrun.values()):
+        sides = ", ".join(f"{side} {n}" for side, n in unrun.items())
+        print(f"apimap: APIs not executed here (not_run), examples per side: {sides}")
     if args.claims:
         _print_claims(corpus)
     return EXIT_OK

@@ -40,6 +40,8 @@ _MARKER = re.compile(r"#\s*(?:in\s+)?(pytorch|torch|mindspore)\b[\s.:：。]*", 
 _FOR_MORE = re.compile(r"for more information|更多内容|详见", re.IGNORECASE)
 _CATEGORY_LINE = re.compile(r"(?:category|类别)\s*[:：]", re.IGNORECASE)
 _OUTPUT_LINE = re.compile(r"(?:output|输出)\s*[:：]?\s*$", re.IGNORECASE)
+_NOT_RUN = re.compile(r"\*(?:Not executed here|此处未执行)\*\s*[:：]\s*(?P<reason>.+)$", re.DOTALL)
+"""The line an apimap page writes beneath a snippet whose API is not executed here (`Example.not_run`)."""
 _SUMMARY_PREFIX = {
     "torch": re.compile(r"pytorch\s*[:：]\s*", re.IGNORECASE),
     "mindspore": re.compile(r"mindspore\s*[:：]\s*", re.IGNORECASE),
@@ -306,6 +308,8 @@ class _Example:
     mindspore: Snippet
     id: str | None = None
     """The id an apimap page names in a comment under the title; legacy pages have none."""
+    not_run: dict[str, str] = field(default_factory=dict)
+    """By side: the reason an apimap page gives beneath a snippet whose API is not executed here."""
 
 
 @dataclass
@@ -701,6 +705,7 @@ class _Reader:
         after: list[str] = []
         previous_output = False
         named: str | None = None
+        not_run: dict[str, str] = {}
         for block in blocks:
             kind = block.type
             if kind == "html_block" and (marker := _EXAMPLE_ID.fullmatch(block.tokens[0].content.strip())):
@@ -726,6 +731,9 @@ class _Reader:
             if kind == "heading":
                 continue
             text = self.quote_source(block) if kind == "blockquote" else self.source(block)
+            if kind == "paragraph" and snippets and (reason := _NOT_RUN.match(text)):
+                not_run[snippets[-1].framework] = reason["reason"].strip()
+                continue
             (after if snippets else before).append(text)
         if not snippets:
             if blocks:
@@ -746,7 +754,9 @@ class _Reader:
         for i in range(pairs):
             label = title[0] if pairs == 1 else f"{title[0]} ({i + 1})"
             own = named if pairs == 1 else None
-            target.examples.append(_Example(label, title[1], note, by_side["torch"][i], by_side["mindspore"][i], own))
+            example = _Example(label, title[1], note, by_side["torch"][i], by_side["mindspore"][i], own)
+            example.not_run = dict(not_run) if pairs == 1 else {}
+            target.examples.append(example)
 
     def split(self, block: _Block) -> list[Snippet]:
         """The snippets of one code block, split where a ``# PyTorch`` or ``# MindSpore`` line starts one."""
@@ -1534,6 +1544,12 @@ class _Builder:
                     zh_example.at,
                     "zh-unmatched",
                 )
+            if example.not_run:
+                item["not_run"] = {side: {"en": reason} for side, reason in example.not_run.items()}
+                for side, reason in item["not_run"].items():
+                    if self.zh is not None:
+                        theirs = zh_example.not_run.get(side) if zh_example else None
+                        self._zh(reason, theirs, example.at, f"why example {example.title!r} is not executed here")
             out.append(item)
             found.setdefault(torch_name, []).append(
                 ImportedExample(torch_name, target_id, item["id"], (example.torch, example.mindspore))

@@ -1328,7 +1328,21 @@ def draft(torch_name: str, mindspore_name: str) -> Draft:
     return Draft(text, {torch_name: torch_read, mindspore_name: ms_read})
 
 
+def writable(signature: Signature) -> Signature:
+    """The signature with ``...`` for each default that has no Python source form (an enum member, a function)."""
+    params = []
+    for p in signature.parameters:
+        if p.default is not None:
+            try:
+                ast.parse(p.default, mode="eval")
+            except SyntaxError:
+                p = Parameter(p.name, p.kind, "...")
+        params.append(p)
+    return Signature(tuple(params))
+
+
 def _api(name: str, obj: Any, signatures: tuple[Signature, ...], summary: dict[str, str]) -> dict[str, Any]:
+    signatures = tuple(writable(s) for s in signatures)  # a spec's signature must parse
     api: dict[str, Any] = {"name": name, "kind": api_kind(obj), "signature": str(signatures[0])}
     if len(signatures) > 1:
         api["overloads"] = [str(s) for s in signatures[1:]]

@@ -346,6 +346,21 @@ class Compare(_Frozen):
         return self
 
 
+class NotRun(_Frozen):
+    """Why a side's API cannot be executed here; its snippet still runs what it can (arguments, errors)."""
+
+    torch: Text | None = None
+    """Why PyTorch's API is not executed here, e.g. it needs a launched cluster."""
+    mindspore: Text | None = None
+    """Why MindSpore's API is not executed here, e.g. it needs a launched cluster."""
+
+    @model_validator(mode="after")
+    def _one_side(self) -> NotRun:
+        if self.torch is None and self.mindspore is None:
+            raise ValueError("name the side that is not executed here, with its reason")
+        return self
+
+
 class Example(_Frozen):
     """Code for both frameworks that does the same thing."""
 
@@ -363,6 +378,8 @@ class Example(_Frozen):
     """Values compared across the two snippets."""
     max_output: Annotated[int, Field(gt=0)] | None = None
     """Bytes each snippet may print (default 65536, or `apimap build --max-output`); past it the example fails."""
+    not_run: NotRun | None = None
+    """The sides whose API this example cannot execute here, each with its reason; shown on the page."""
 
 
 class Target(_Frozen):

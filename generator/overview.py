@@ -17,7 +17,7 @@ from generator.classify import Classification, general_differences
 from generator.model import _CATEGORY_OF_KIND, Category, Row, Spec
 from generator.table import Pair, Table
 
-Status = Literal["verified", "signature", "failed", "removed", "unread"]
+Status = Literal["verified", "partial", "signature", "failed", "removed", "unread"]
 Checks = Mapping[tuple[str, str], Status]
 """The outcome of each executed pair by (torch API, MindSpore API)."""
 
@@ -26,7 +26,7 @@ RowWords = Mapping[str, str]
 
 Keyed by category (``consistent``, ``names_differ``, ... with ``{which}`` for the
 deciding parameters) and by ``page``, ``unread``, ``removed``, ``joiner`` and the
-statuses (``verified``, ``signature``, ``failed``).
+statuses (``verified``, ``partial``, ``signature``, ``failed``).
 """
 
 
@@ -56,6 +56,8 @@ def overview_groups(
     for spec in specs:
         for target in spec.targets:
             status = checks.get((spec.torch.name, target.mindspore.name), "verified" if checks else "signature")
+            if status == "verified" and all(e.not_run is not None for e in target.examples):
+                status = "partial"  # every example leaves a side's API unexecuted (`Example.not_run`)
             text = str(words["page"]).format(category=category_text[target.category])
             rows.append(OverviewRow(spec.torch.name, True, target.mindspore.name, text, str(words[status])))
     for pair in table.pairs if table else ():

@@ -65,6 +65,8 @@ SUBSETS: dict[str, Subset] = {
     "Example.note": Subset("an example note", "block", _BLOCKS, _INLINE),
     "Example.title": Subset("a title", "line", _ONE_LINE, _INLINE - {"link"}),
     "Row.note": Subset("a table note", "cell", _ONE_LINE, _INLINE),
+    "NotRun.torch": Subset("a reason not to run", "line", _ONE_LINE, _INLINE),
+    "NotRun.mindspore": Subset("a reason not to run", "line", _ONE_LINE, _INLINE),
 }
 """The subset of every prose field, by ``Model.field``; a `Text` field missing here is a test failure.
 

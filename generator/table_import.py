@@ -15,7 +15,6 @@ Notes, recipes and recorded differences of existing rows are kept.
 
 from __future__ import annotations
 
-import ast
 import csv
 import importlib
 from collections.abc import Iterator, Mapping
@@ -27,7 +26,8 @@ import yaml
 
 from generator.classify import classify
 from generator.errors import ApiNotFoundError, Location, SpecError, relative
-from generator.model import Category, Parameter, Row, Signature, Text
+from generator.introspect import writable
+from generator.model import Category, Row, Signature, Text
 from generator.table import ROWS_FOLDER, TableEntry, format_rows, parse_rows
 
 OUT_OF_SCOPE = ("torchvision.", "torchaudio.", "torchtext.")
@@ -222,20 +222,7 @@ def _signature(name: str) -> tuple[Signature | None, str]:
     usable = [s for s in found if [p.kind for p in s.parameters] != ["var_positional", "var_keyword"]]
     if not usable:
         return None, "only (*args, **kwargs) can be read"
-    return _writable(max(usable, key=lambda s: len(s.parameters))), ""
-
-
-def _writable(signature: Signature) -> Signature:
-    """The signature with ``...`` for each default that has no Python source form (a sentinel object)."""
-    params = []
-    for p in signature.parameters:
-        if p.default is not None:
-            try:
-                ast.parse(p.default, mode="eval")
-            except SyntaxError:
-                p = Parameter(p.name, p.kind, "...")
-        params.append(p)
-    return Signature(tuple(params))
+    return writable(max(usable, key=lambda s: len(s.parameters))), ""
 
 
 def _pair_rows(entry: dict[str, Any], target: dict[str, Any]) -> None:

@@ -504,3 +504,22 @@ def test_init_templates_copies_the_bundled_templates_and_keeps_existing_files(
     for template in (ROOT / "templates").iterdir():
         assert (tmp_path / "templates" / template.name).read_bytes() == template.read_bytes()
     assert Project(tmp_path).templates == tmp_path / "templates"
+
+
+def test_check_counts_the_examples_whose_api_is_not_executed_here(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DATA / "specs" / "torch.amax.yaml", project / "mappings")
+    monkeypatch.chdir(project)
+    code, out, _ = _run(capsys, "check", "--offline")
+    assert code == 0
+    assert "not_run" not in out
+    text = (DATA / "specs" / "torch.amax.yaml").read_text(encoding="utf-8")
+    reason = "        not_run:\n          mindspore: {en: needs a cluster, zh_CN: 需要集群}\n"
+    (project / "mappings" / "torch.amax.yaml").write_text(
+        text.replace("        compare:\n          - name: out\n", reason + "        compare:\n          - name: out\n"),
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "check", "--offline")
+    assert code == 0
+    assert out.splitlines()[-1] == "apimap: APIs not executed here (not_run), examples per side: torch 0, mindspore 1"

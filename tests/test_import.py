@@ -22,7 +22,7 @@ from generator.importer import (
     read_difference,
     verify,
 )
-from generator.model import DiffKind, Spec
+from generator.model import DiffKind, NotRun, Spec, Text
 from generator.render import Versions, make_env, render_page
 from generator.run import WorkerPool
 from generator.validate import load_corpus, load_spec, spec_paths
@@ -361,6 +361,22 @@ def test_round_trip_render_then_import_gives_the_spec_back(path: Path) -> None:
     assert len(result.specs) == 1
     back = Spec.model_validate(yaml.safe_load(result.specs[0].text))
     assert _normal(back.model_dump(mode="json")) == _normal(spec.model_dump(mode="json"))
+
+
+def test_a_reason_not_to_run_comes_back_for_its_side() -> None:
+    spec = load_spec(DATA / "specs" / "torch.amax.yaml").spec
+    target = spec.targets[0]
+    reason = NotRun(mindspore=Text(en="needs a cluster started by `msrun`", zh_CN="需要由 `msrun` 启动的集群"))
+    example = target.examples[0].model_copy(update={"not_run": reason})
+    spec = spec.model_copy(update={"targets": (target.model_copy(update={"examples": (example,)}),)})
+    env = make_env(ROOT / "templates")
+    en, zh = (render_page(spec, lang=lang, env=env) for lang in ("en", "zh_CN"))
+    result = import_pages(en, en_path="en.md", zh_text=zh, zh_path="zh.md")
+    item = yaml.safe_load(result.specs[0].text)["targets"][0]["examples"][0]
+    assert item["not_run"] == {
+        "mindspore": {"en": "needs a cluster started by `msrun`", "zh_CN": "需要由 `msrun` 启动的集群"}
+    }
+    assert "note" not in item
 
 
 # ---------------------------------------------------------------- no traceback, ever

@@ -175,6 +175,26 @@ def test_scaffold_loads_as_a_valid_spec(tmp_path: Path, torch_name: str, ms_name
     assert spec.targets[0].mindspore.signatures == read_signatures(ms_name)
 
 
+def test_scaffold_writes_a_default_with_no_source_form_as_ellipsis(tmp_path: Path) -> None:
+    # torch's `op` defaults to an enum member and `context_fn` to a function: their reprs are no Python
+    for torch_name, ms_name, signature in (
+        (
+            "torch.distributed.all_reduce",
+            "mindspore.communication.comm_func.all_reduce",
+            "(tensor, op=..., group=None, async_op=False)",
+        ),
+        (
+            "torch.utils.checkpoint.checkpoint",
+            "mindspore.recompute",
+            "(function, *args, use_reentrant=None, context_fn=..., determinism_check='default', debug=False, "
+            "early_stop=True, **kwargs)",
+        ),
+    ):
+        path = tmp_path / f"{torch_name}.yaml"
+        path.write_text(scaffold(torch_name, ms_name), encoding="utf-8")
+        assert str(load_spec(path).spec.torch.signature) == signature
+
+
 def test_new_then_check_refuses_the_placeholders(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

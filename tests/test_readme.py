@@ -23,6 +23,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     model.Row,
     model.Formula,
     model.Example,
+    model.NotRun,
     model.Compare,
     model.Sides,
     model.Raises,

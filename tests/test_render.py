@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, create_model
 
 from generator import render
-from generator.model import LANGUAGES, DiffKind, Row, Spec, Text
+from generator.model import LANGUAGES, DiffKind, NotRun, Row, Spec, Text
 from generator.prose import Shape, to_markdown
 from generator.render import (
     Safe,
@@ -376,3 +376,38 @@ def test_a_reference_links_to_an_id_on_its_own_page_of_the_site(project: Path) -
         # in the differences and in the row note; the page's table of contents links the heading too
         assert page.count(f"{link}{said}</a>") == 2
         assert page.count(f'<section id="{anchor}">') == 1
+def test_a_side_not_executed_here_says_why_beneath_its_snippet() -> None:
+    spec = _amax()
+    target = spec.targets[0]
+    reason = NotRun(mindspore=Text(en="needs a cluster started by `msrun`", zh_CN="需要由 `msrun` 启动的集群"))
+    example = target.examples[0].model_copy(update={"not_run": reason})
+    spec = spec.model_copy(update={"targets": (target.model_copy(update={"examples": (example,)}),)})
+    env = make_env(ROOT / "templates")
+    pages = {lang: render_page(spec, lang=lang, env=env) for lang in ("en", "zh_CN")}
+    for lang, line in (
+        ("en", "*Not executed here*: needs a cluster started by `msrun`"),
+        ("zh_CN", "*此处未执行*：需要由 `msrun` 启动的集群"),
+    ):
+        page = pages[lang]
+        assert page.count(line) == 1
+        # beneath the MindSpore snippet, not the PyTorch one
+        assert page.index("# MindSpore\n") < page.index(line)
+    assert "Not executed here" not in render_page(_amax(), lang="en", env=env)
+
+
+def test_the_overview_says_partly_executed_where_every_example_leaves_a_side_unexecuted() -> None:
+    amax = _amax()
+    target = amax.targets[0]
+    reason = NotRun(mindspore=Text(en="needs a cluster", zh_CN="需要集群"))
+    examples = tuple(e.model_copy(update={"not_run": reason}) for e in target.examples)
+    unrun = _with_torch_name(
+        amax.model_copy(update={"targets": (target.model_copy(update={"examples": examples}),)}), "torch.abs"
+    )
+    env = make_env(ROOT / "templates")
+    checks = {("torch.amax", "mindspore.ops.amax"): "verified"}
+    en = render_overview([amax, unrun], lang="en", env=env, checks=checks)
+    assert "| [torch.abs](torch.abs.md) | mindspore.ops.amax | partly executed |" in en
+    assert "| [torch.amax](torch.amax.md) | mindspore.ops.amax | verified |" in en
+    zh = render_overview([unrun], lang="zh_CN", env=env, checks={})
+    assert "| [torch.abs](torch.abs.md) | mindspore.ops.amax | 仅比较签名 |" in zh  # nothing ran: signatures only
+    assert "| 部分执行 |" in render_overview([unrun], lang="zh_CN", env=env, checks=checks)

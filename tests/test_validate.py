@@ -8,7 +8,7 @@ import pytest
 
 from generator import prose
 from generator.errors import ErrorGroup
-from generator.model import Api, Example, Formula, Row, Spec, Target
+from generator.model import Api, Example, Formula, NotRun, Row, Spec, Target
 from generator.prose import SUBSETS
 from generator.validate import load_corpus, load_spec, prose_fields, spec_paths
 
@@ -139,6 +139,11 @@ EXPECTED = [
         "torch.amax.yaml:24:14",
         "raw HTML is not allowed in differences; write Markdown, or escape '<' as '\\<'",
     ),
+    (
+        "not-run-without-a-side",
+        "torch.amax.yaml:50:18",
+        "targets.0.examples.0.not_run: name the side that is not executed here, with its reason",
+    ),
     ("renamed-but-equal", "torch.amax.yaml:23:48", "kind says 'renamed' but both sides are called 'input'"),
     ("row-without-names", "torch.amax.yaml:23:7", "parameter 'initial' of mindspore.ops.amax has no row in the table"),
     ("row-without-names", "torch.amax.yaml:32:9", "a row names at least one side"),
@@ -268,7 +273,7 @@ def test_every_prose_field_has_a_subset() -> None:
     assert fields <= set(SUBSETS)
     declared = {
         f"{model.__name__}.{name}"
-        for model in (Spec, Api, Target, Row, Formula, Example)
+        for model in (Spec, Api, Target, Row, Formula, Example, NotRun)
         for name, info in model.model_fields.items()
         if "Text" in str(info.annotation)
     }
@@ -298,6 +303,8 @@ def test_every_prose_field_has_a_subset() -> None:
         ("Row.note", "$$\nx\n$$", [(0, 0, "display math")]),
         ("Row.note", "> quoted", [(0, 0, "block quotes are not allowed in a table note")]),
         ("Example.title", "*fine* `code` $x$ \\<b\\>", []),
+        ("NotRun.mindspore", "needs `msrun`, see <https://www.mindspore.cn/>", []),
+        ("NotRun.torch", "one\n\n- two", [(2, 0, "lists are not allowed in a reason not to run")]),
         ("Example.title", "see <api:torch.amax>", [(0, 4, "links are not allowed in a title")]),
         (
             "Example.note",
