@@ -173,26 +173,25 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Key, key_node: yaml.Node | None) -> Any:
         """The plain data of ``node``, found at ``path`` under ``key_node``."""
-        if id(node) in self.seen:  # an alias: expanding them invites exponential blow-up
+        ident = id(node)
+        if ident in self.seen:  # an alias: expanding them invites exponential blow-up
             raise SpecError("anchors and aliases (&, *) are not allowed in specs", self.at(node))
-        self.seen.add(id(node))
-        kind = type(node)
+        self.seen.add(ident)
         start = node.start_mark
-        key = key_node.start_mark if key_node is not None else None
-        self.places[path] = (
-            start.line + 1,
-            start.column + 1,
-            key.line + 1 if key else 0,
-            key.column + 1 if key else 0,
-            isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"),
-        )
-        if kind is yaml.ScalarNode:
+        kind = type(node)
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        if key_node is None:
+            self.places[path] = (start.line + 1, start.column + 1, 0, 0, block)
+        else:
+            key = key_node.start_mark
+            self.places[path] = (start.line + 1, start.column + 1, key.line + 1, key.column + 1, block)
+        if kind is _SCALAR:
             return node.value if node.tag == _STR else self.construct(node)  # most scalars are text
         if kind is yaml.SequenceNode:
             return [self.build(item, (*path, i), None) for i, item in enumerate(node.value)]
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            text = type(key_node) is yaml.ScalarNode and key_node.tag == _STR
+            text = type(key_node) is _SCALAR and key_node.tag == _STR
             name = key_node.value if text else self.key(key_node)
             if name in result:
                 first = next(k for k, _ in node.value if k.value == name)
@@ -222,3 +221,4 @@ class _Builder:
 
 
 _STR = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
