@@ -117,16 +117,19 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
         except SpecError as exc:
             errors.append(exc)
     pages = frozenset(f.spec.torch.name for f in files)
+    missing: dict[Path, list[SpecError]] = {}
     for i, file in enumerate(files):
         errors.extend(rule_errors(file))
         written: dict[tuple[Shape, str], str] = {}
-        errors.extend(prose_errors(file, pages=pages, written=written))
+        fields = prose_fields(file.spec, (), "")  # walked once for both
+        errors.extend(prose_errors(file, pages=pages, written=written, fields=fields))
+        missing[file.path] = list(missing_translations(file, fields=fields))
         files[i] = replace(file, prose=written)
     errors.extend(_duplicates(files))
     if errors:
         raise ErrorGroup(errors)
     files.sort(key=lambda f: f.spec.torch.name)
-    warnings = [w for f in files for w in missing_translations(f)]
+    warnings = [w for f in files for w in missing[f.path]]
     return Corpus(tuple(files), tuple(warnings))
 
 
@@ -384,24 +387,34 @@ def _duplicates(files: list[SpecFile]) -> Iterator[SpecError]:
             first[name] = file
 
 
-def missing_translations(file: SpecFile) -> Iterator[SpecError]:
-    """One warning per prose field and language of `LANGUAGES` without text (English is required)."""
-    for key, text in texts(file.spec, ()):
+def missing_translations(
+    file: SpecFile, *, fields: Sequence[tuple[Key, str, Text]] | None = None
+) -> Iterator[SpecError]:
+    """One warning per prose field and language of `LANGUAGES` without text (English is required).
+
+    ``fields`` are the spec's `prose_fields`, when the caller has them already.
+    """
+    for key, _, text in prose_fields(file.spec, (), "") if fields is None else fields:
         for lang in LANGUAGES:
             if text.get(lang) is None:
                 yield SpecError(f"missing {lang} translation", file.locate(key))
 
 
 def prose_errors(
-    file: SpecFile, *, pages: Set[str] | None, written: dict[tuple[Shape, str], str] | None = None
+    file: SpecFile,
+    *,
+    pages: Set[str] | None,
+    written: dict[tuple[Shape, str], str] | None = None,
+    fields: Sequence[tuple[Key, str, Text]] | None = None,
 ) -> Iterator[SpecError]:
     """Markdown outside its field's subset (`generator.prose.SUBSETS`), at the offending character.
 
     ``pages`` are the torch APIs that ``api:`` links may name; None skips that check.
     Each text is parsed once: ``written`` receives it re-emitted as Markdown for
     the renderer (`SpecFile.prose`), so rendering parses nothing again.
+    ``fields`` are the spec's `prose_fields`, when the caller has them already.
     """
-    for key, name, text in prose_fields(file.spec, (), ""):
+    for key, name, text in prose_fields(file.spec, (), "") if fields is None else fields:
         subset = SUBSETS[name]
         for lang in LANGUAGES:
             value = text.get(lang)

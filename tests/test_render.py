@@ -376,6 +376,8 @@ def test_a_reference_links_to_an_id_on_its_own_page_of_the_site(project: Path) -
         # in the differences and in the row note; the page's table of contents links the heading too
         assert page.count(f"{link}{said}</a>") == 2
         assert page.count(f'<section id="{anchor}">') == 1
+
+
 def test_a_side_not_executed_here_says_why_beneath_its_snippet() -> None:
     spec = _amax()
     target = spec.targets[0]
@@ -411,3 +413,13 @@ def test_the_overview_says_partly_executed_where_every_example_leaves_a_side_une
     zh = render_overview([unrun], lang="zh_CN", env=env, checks={})
     assert "| [torch.abs](torch.abs.md) | mindspore.ops.amax | 仅比较签名 |" in zh  # nothing ran: signatures only
     assert "| 部分执行 |" in render_overview([unrun], lang="zh_CN", env=env, checks=checks)
+
+
+def test_a_link_in_a_table_cell_escapes_the_pipes_of_its_title(tmp_path: Path) -> None:
+    path = _referencing_spec(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("en: Maximum along a dimension", "en: Maximum along `a|b`"), encoding="utf-8")
+    page = render_page(load_spec(path).spec, lang="en", env=make_env(ROOT / "templates"))
+    assert "#### Maximum along `a|b`\n" in page
+    assert "Both reduce to the maximum ([see example *Maximum along `a|b`*](#example-en-torch.amax-ops-basic));" in page
+    assert "instead ([see example *Maximum along `a\\|b`*](#example-en-torch.amax-ops-basic)). |" in page
