@@ -623,5 +623,31 @@ def _reason(detail: str) -> str:
     return detail
 
 
+_PAGE_REASONS = {
+    "MindSpore has no CPU kernel": "no_kernel",
+    "the base call does not agree": "base",
+    "both sides refuse the value": "refused",
+}
+
+
+def page_reason(result: RowResult) -> str | None:
+    """Why a row did not run when executed, as a key of the words' ``not_executed_because``.
+
+    None for a row that ran, and for one the plan alone refuses (no recipe, no
+    value): the page says so from the plan (`generator.render.table_rows`).
+    """
+    return None if result.executed else _PAGE_REASONS.get(_reason(result.detail))
+
+
+def page_notes(results: Sequence[RowResult]) -> dict[str, dict[tuple[str, int], str]]:
+    """`page_reason` of every row that did not run, by torch API, then (target id, row index)."""
+    notes: dict[str, dict[tuple[str, int], str]] = {}
+    for r in results:
+        reason = page_reason(r)
+        if reason is not None:
+            notes.setdefault(r.spec, {})[(r.target, r.index)] = reason
+    return notes
+
+
 def _share(done: int, total: int) -> str:
     return f"{100 * done / total:.0f}%" if total else "-"

@@ -13,7 +13,17 @@ import pytest
 from generator.cli import main
 from generator.model import Api, Parameter, Target
 from generator.render import make_env, render_page
-from generator.rows import RowResult, check_target, plan, pool_runner, report, row_errors, rule_value
+from generator.rows import (
+    RowResult,
+    check_target,
+    page_notes,
+    page_reason,
+    plan,
+    pool_runner,
+    report,
+    row_errors,
+    rule_value,
+)
 from generator.run import WorkerPool
 from generator.validate import Corpus, SpecFile, load_spec
 
@@ -193,3 +203,63 @@ def test_check_fails_on_a_false_row(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--root", str(root), "check"]) == 2
     err = capsys.readouterr().err
     assert re.search(r"torch\.nn\.BCELoss\.yaml:23:9: row weight \| weight claims the same behaviour", err)
+
+
+# ---------------------------------------------------------------- what the page says about rows that did not run
+
+BASE = ROWS / "base" / "mappings" / "torch.nn.functional.hardtanh.yaml"
+
+
+def test_a_row_whose_base_call_disagrees_says_so_on_the_page_in_both_languages(pool: WorkerPool) -> None:
+    spec, results = _check(BASE, pool)
+    (row,) = results
+    assert row.status == "not executed"
+    assert row.detail.startswith("the base call call(xc): result: PyTorch and MindSpore differ")
+    assert page_reason(row) == "base"
+    notes = page_notes(results)
+    assert notes == {"torch.nn.functional.hardtanh": {("ops", 0): "base"}}
+    env = make_env(ROOT / "templates")
+    english = render_page(spec.spec, lang="en", env=env, row_checks=notes["torch.nn.functional.hardtanh"])
+    chinese = render_page(spec.spec, lang="zh_CN", env=env, row_checks=notes["torch.nn.functional.hardtanh"])
+    assert (
+        "| input | x | Consistent function, different parameter names (not executed: the base call gives "
+        "different results in the two frameworks) |" in english
+    )
+    assert "（未执行：基础调用在两个框架中的结果不同）" in chinese
+    assert "not executed" not in render_page(spec.spec, lang="en", env=env)  # without the build's results
+
+
+@pytest.mark.parametrize(
+    ("detail", "reason"),
+    [
+        ("MindSpore has no CPU kernel for these inputs", "no_kernel"),
+        ("both sides raise (torch: ValueError: a; mindspore: ValueError: b)", "refused"),
+        ("the base call call(x): only mindspore raises: TypeError: t", "base"),
+        ("no value: the default None needs the row's `value`", None),  # the page knows it from the plan
+        ("no recipe: the target needs a `recipe`", None),
+    ],
+)
+def test_each_reason_found_when_running_has_words_in_both_languages(detail: str, reason: str | None) -> None:
+    spec = load_spec(TRUE)
+    row = spec.spec.targets[0].table[1]
+    found = RowResult("torch.nn.functional.hardtanh", "ops", 1, row, "not executed", detail)
+    assert page_reason(found) == reason
+    env = make_env(ROOT / "templates")
+    for lang in ("en", "zh_CN"):
+        page = render_page(spec.spec, lang=lang, env=env, row_checks={("ops", 1): reason} if reason else None)
+        marked = "not executed" in page or "未执行" in page
+        assert marked == (reason is not None)
+
+
+def test_the_build_passes_the_reasons_to_every_page_and_to_its_fingerprint() -> None:
+    from generator import fingerprints, render_all
+
+    spec = load_spec(BASE)
+    corpus = Corpus((spec,), ())
+    notes = {"torch.nn.functional.hardtanh": {("ops", 0): "no_kernel"}}
+    pages = render_all(corpus, templates=ROOT / "templates", row_checks=notes)
+    assert "(not executed: MindSpore has no CPU kernel for this call)" in pages["en/torch.nn.functional.hardtanh.md"]
+    assert "（未执行：MindSpore没有此调用的CPU算子）" in pages["zh_CN/torch.nn.functional.hardtanh.md"]
+    before = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None)
+    after = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None, row_checks=notes)
+    assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
