@@ -10,7 +10,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from generator import Project, build
 from generator.errors import (
@@ -27,6 +27,9 @@ from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.quiet import quiet_frameworks
 from generator.validate import Corpus, load_corpus, spec_paths
+
+if TYPE_CHECKING:
+    from generator.rows import RowResult
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -282,16 +285,21 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     against = "" if args.offline else " and agree with the installed frameworks"
     print(f"apimap: {len(corpus.files)} specs and {len(table.pairs)} table pairs are valid{against}")
     if args.claims:
-        _print_claims(corpus)
+        _print_claims(corpus, rows)
     return EXIT_OK
 
 
-def _print_claims(corpus: Corpus) -> None:
+def _print_claims(corpus: Corpus, rows: Sequence[RowResult] | None = None) -> None:
+    """Every unbacked claim, and the counts; a row the row checks executed counts as executed."""
     from generator.claims import BACKINGS, claims, count
 
+    executed: dict[str, set[tuple[str, int]]] = {}
+    for r in rows or ():
+        if r.executed:
+            executed.setdefault(r.spec, set()).add((r.target, r.index))
     overall = dict.fromkeys(BACKINGS, 0)
     for file in corpus.files:
-        found = list(claims(file))
+        found = list(claims(file, executed_rows=executed.get(file.spec.torch.name, set())))
         for claim in found:
             if claim.backing == "unbacked":
                 print(f"{file.locate(claim.key)}: unbacked: {claim.text}")

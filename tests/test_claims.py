@@ -69,3 +69,13 @@ def test_check_claims_lists_the_unbacked_and_counts_every_kind(
     assert "mappings/torch.amax.yaml:21:11: unbacked: Names differ." in out
     assert "torch.amax: 1 executed, 6 derived, 4 unbacked" in out
     assert out[-1] == "apimap: 11 claims: 1 executed (9%), 6 derived (55%), 4 unbacked (36%)"
+
+
+def test_a_row_the_row_checks_executed_is_an_executed_claim(tmp_path: Path) -> None:
+    path = _spec(tmp_path, "Names differ.")
+    spec = load_spec(path)
+    target = spec.spec.targets[0]
+    found = list(claims(spec, executed_rows={(target.id, 0)}))
+    rows = [c for c in found if c.key[2:3] == ("table",) and len(c.key) == 4]  # rows, not their notes
+    assert [c.backing for c in rows] == ["executed"] + ["derived"] * (len(target.table) - 1)
+    assert count(found)["executed"] == 1

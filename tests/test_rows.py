@@ -263,3 +263,14 @@ def test_the_build_passes_the_reasons_to_every_page_and_to_its_fingerprint() -> 
     before = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None)
     after = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None, row_checks=notes)
     assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
+
+
+def test_check_claims_counts_an_executed_row_as_executed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "true")
+    assert main(["--root", str(root), "check", "--claims"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "torch.nn.functional.hardtanh: 3 of 3 rows executed (100%)" in out
+    # three claim rows ran; the torch-only row stays derived; the prose's three sentences name no example
+    assert "torch.nn.functional.hardtanh: 3 executed, 1 derived, 3 unbacked" in out
+    assert main(["--root", str(root), "check", "--offline", "--claims"]) == 0
+    assert "torch.nn.functional.hardtanh: 0 executed, 4 derived, 3 unbacked" in capsys.readouterr().out.splitlines()
