@@ -427,8 +427,20 @@ def _cache(project: Project, args: argparse.Namespace) -> int:
 
     cache = Cache(project.cache)
     if args.prune:
-        removed, freed = cache.prune(keep=cache_keys(load_corpus(spec_paths(project.mappings))))
+        from generator import recipes, rows
+        from generator.table import load_table, table_paths
+
+        corpus = load_corpus(spec_paths(project.mappings))
+        table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+        table_checks, table_runs = recipes.cache_keys(table)
+        removed, freed = cache.prune(keep=cache_keys(corpus) | table_runs)
         print(f"apimap: removed {removed} entries ({freed} bytes) that no current example uses")
+        for folder, keep, what in (
+            (rows.CACHE_FOLDER, rows.cache_keys(corpus), "row"),
+            (recipes.CACHE_FOLDER, table_checks, "table"),
+        ):
+            removed, freed = Cache(project.cache / folder).prune(keep=keep)
+            print(f"apimap: removed {removed} {what} check results ({freed} bytes) that no current {what} check uses")
     entries, size = cache.size()
     print(f"apimap: {relative(project.cache)} holds {entries} entries ({size} bytes)")
     return EXIT_OK

@@ -453,13 +453,46 @@ def check_target(
         elif rp.by_base:
             results.append(result(rp, "base"))
         else:
-            status, detail = execute({side: (_name(rp.row, side), rp.values[side]) for side in names})
+            status, detail = execute(_varied(rp))
             results.append(result(rp, status, detail))  # type: ignore[arg-type]
     return results
 
 
 def _name(row: Row, side: Framework) -> str:
     return (row.torch if side == "torch" else row.mindspore) or ""
+
+
+def _varied(rp: RowPlan) -> dict[Framework, tuple[str, str]]:
+    """The keyword each side's varied call passes: the row's parameter name there and its value."""
+    return {side: (_name(rp.row, side), rp.values[side]) for side in ("torch", "mindspore")}
+
+
+def cache_keys(corpus: Corpus) -> set[str]:
+    """The cache key of every call a row check of the corpus may run: what pruning the cache keeps.
+
+    The base call of each target with a recipe and each varied call, whether or
+    not the base call agreed (as `check_target` would run them, no framework needed).
+    """
+    from generator.run import versions
+
+    installed = repr(sorted(versions().items()))
+    keys: set[str] = set()
+    for file in corpus.files:
+        spec = file.spec
+        for target in spec.targets:
+            target_plan = plan(spec.torch, target)
+            if target_plan.recipe is None:
+                continue
+            names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
+            calls = [None, *(_varied(rp) for rp in target_plan.rows if rp.executable and not rp.by_base)]
+            for varied in calls:
+                code = snippets(target_plan.recipe, names, target_plan.pins, varied=varied)
+                keys.add(_key(target_plan.recipe, code, installed))
+    return keys
+
+
+CACHE_FOLDER = "rows"
+"""The folder of the example cache that holds the row checks' results."""
 
 
 def _with(pins: Sequence[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
@@ -494,7 +527,7 @@ def _key(recipe: str, code: Mapping[Framework, str], installed: str) -> str:
 
 
 _CACHE_FORMAT = 1
-_CACHE_FOLDER = "rows"
+_CACHE_FOLDER = CACHE_FOLDER
 
 
 def _cached(cache: Path, key: str) -> tuple[str, str] | None:

@@ -274,3 +274,35 @@ def test_check_claims_counts_an_executed_row_as_executed(tmp_path: Path, capsys:
     assert "torch.nn.functional.hardtanh: 3 executed, 1 derived, 3 unbacked" in out
     assert main(["--root", str(root), "check", "--offline", "--claims"]) == 0
     assert "torch.nn.functional.hardtanh: 0 executed, 4 derived, 3 unbacked" in capsys.readouterr().out.splitlines()
+
+
+def test_cache_prune_keeps_the_row_and_table_checks_in_use_and_removes_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.recipes import run_table
+    from generator.table import load_table, table_paths
+
+    root = _project(tmp_path, "true")
+    (root / "mappings" / "rows").mkdir()
+    shutil.copy(DATA / "table" / "rows" / "torch.yaml", root / "mappings" / "rows" / "torch.yaml")
+    cache = root / ".apimap-cache"
+    run_table(load_table(table_paths(root / "mappings")), cache=cache)
+    assert main(["--root", str(root), "check"]) == 0
+    in_use = sorted(p for p in cache.rglob("*.json"))
+    assert len(list((cache / "rows").glob("*.json"))) == 3 and len(list((cache / "table").glob("*.json"))) == 4
+    assert len(list(cache.glob("*.json"))) == 8  # the snippets the table's four executed checks ran
+    stale = [cache / "rows" / f"{'0' * 64}.json", cache / "table" / f"{'1' * 64}.json", cache / f"{'2' * 64}.json"]
+    for path in stale:
+        path.write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(root), "cache", "--prune"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("apimap: removed 1 entries (")
+    assert re.fullmatch(r"apimap: removed 1 row check results \(2 bytes\) that no current row check uses", out[1])
+    assert re.fullmatch(r"apimap: removed 1 table check results \(2 bytes\) that no current table check uses", out[2])
+    assert sorted(cache.rglob("*.json")) == in_use
+    spec = root / "mappings" / "torch.nn.functional.hardtanh.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("value: 0.75", "value: 0.5"), encoding="utf-8")
+    assert main(["--root", str(root), "cache", "--prune"]) == 0
+    assert "apimap: removed 1 row check results (" in capsys.readouterr().out  # the call with 0.75 is no longer made
+    assert len(list((cache / "rows").glob("*.json"))) == 2
