@@ -67,7 +67,7 @@ def is_claim(row: Row) -> bool:
     return set(row.kind) <= CLAIM_KINDS
 
 
-_INPUT = re.compile(r"(x|y|z|m|v|xt|bt|x3|x4|x5|y3|y4|y5|xi|yi|vi|ys|xc|yc|mask|ix|gi|u\([0-9, ]*\))")
+_INPUT = re.compile(r"(x|x1|y|z|m|v|xt|bt|x3|x4|x5|y3|y4|y5|xi|yi|vi|ys|xc|yc|mask|ix|gi|u\([0-9, ]*\))")
 """A text value that names one of the recipe's inputs, or ``u(SHAPE)`` for new uniform values, is that tensor."""
 
 
@@ -173,6 +173,9 @@ def plan(torch: Api, target: Target) -> TargetPlan:
             theirs = target.mindspore.parameters.get(row.mindspore)
             if _differ(param, theirs):
                 pins["mindspore"].append((row.mindspore, _translated(param.default or "", theirs)))
+    if recipe is not None:
+        for side, given in side_arguments(recipe).items():
+            pins[side] = [*(p for p in pins[side] if p[0] not in dict(given)), *given]
     rows: list[RowPlan] = []
     for i, row in enumerate(target.table):
         if not is_claim(row):
@@ -276,9 +279,10 @@ def _parts(recipe: str) -> tuple[str, str, str]:
 
 def _consumed(recipe: str, torch: Api) -> set[str]:
     """The torch parameters the recipe passes positionally."""
-    kind, _, args = _parts(recipe)
+    kind, _, args = _parts(_picks(recipe)[0])
     positional = [p.name for p in torch.parameters.parameters if p.kind in ("positional", "normal")]
     named = {a.split("=", 1)[0].strip() for a in _split(args) if "=" in a.split("(")[0]}
+    named |= {name for name, _ in side_arguments(recipe)["torch"]}
     if kind == "reduce":
         return set(positional[:2])
     if kind == "optimizer":
@@ -344,6 +348,7 @@ def snippets(
     layer given a ``dtype`` is called on inputs of that dtype; a reduction is
     varied only where it is given a dimension (``keepdim`` needs one in torch).
     """
+    recipe, picks = _picks(recipe)
     kind, receiver, args = _parts(recipe)
     called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
     code: dict[Framework, str] = {}
@@ -368,10 +373,46 @@ def snippets(
             body = _OPTIMIZER[side].format(api=api, kwargs=(f", {args}" if args else "") + kw)
         else:
             body = f"result = {api}({joined})\n"
+        if side in picks:
+            body += f"result = {picks[side]}\n"
         if kind == "random":
             body += "dtype = str(result.dtype).rsplit('.', 1)[-1].lower()\n"
-        code[side] = _HEAD[side].format(imports=imports) + _INPUT_CODE + _FILL + body + _TAIL
+        # an input only some recipes use is defined only there, so the other checks keep their cache keys
+        extra = "".join(line for name, line in _EXTRA_INPUTS.items() if re.search(rf"\b{name}\b", recipe))
+        code[side] = _HEAD[side].format(imports=imports) + _INPUT_CODE + extra + _FILL + body + _TAIL
     return code
+
+
+_EXTRA_INPUTS = {"x1": "x1 = u(1)\n"}
+"""Inputs beyond those of `generator.recipes`: ``x1``, a one-element tensor (for ``item``)."""
+
+_PICK = re.compile(r"\s*\|\s*(torch|mindspore)( args)?:\s*([^|]+)")
+
+
+def _picks(recipe: str) -> tuple[str, dict[Framework, str]]:
+    """A recipe without its picks and side arguments, and the expression over ``result`` each side compares.
+
+    ``call(m) | torch: result[1] | mindspore: result[0]`` compares torch's second
+    output with MindSpore's first; a side without a pick compares ``result``.
+    """
+    call, bar, rest = recipe.partition(" |")
+    picks: dict[Framework, str] = {}
+    for match in _PICK.finditer(bar + rest):
+        if not match.group(2):
+            picks[match.group(1)] = match.group(3).strip()  # type: ignore[index]
+    return call.strip(), picks
+
+
+def side_arguments(recipe: str) -> dict[Framework, list[tuple[str, str]]]:
+    """The keyword arguments a recipe gives one side only: ``| mindspore args: approximate=False``."""
+    found: dict[Framework, list[tuple[str, str]]] = {"torch": [], "mindspore": []}
+    _, bar, rest = recipe.partition(" |")
+    for match in _PICK.finditer(bar + rest):
+        if match.group(2):
+            for arg in _split(match.group(3)):
+                name, _, value = arg.partition("=")
+                found[match.group(1)].append((name.strip(), value.strip()))  # type: ignore[index]
+    return found
 
 
 def _example(recipe: str) -> Example:
