@@ -19,6 +19,10 @@ call computes the same thing in both frameworks. Rows the recipe already
 passes (a required input, a dimension given positionally) and input and output
 rows are executed by the base call itself.
 
+A recipe may end with ``| torch args: K=V, ...`` (or ``mindspore``), keyword
+arguments for one side only, and ``| torch: EXPR`` (or ``mindspore``), an
+expression over ``result`` that side compares instead (`side_arguments`).
+
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
 ``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
 fixed parameter (named ``w``) with fixed gradients, comparing the updated

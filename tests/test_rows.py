@@ -23,6 +23,8 @@ from generator.rows import (
     report,
     row_errors,
     rule_value,
+    side_arguments,
+    snippets,
 )
 from generator.run import WorkerPool
 from generator.validate import Corpus, SpecFile, load_spec
@@ -306,3 +308,42 @@ def test_cache_prune_keeps_the_row_and_table_checks_in_use_and_removes_the_rest(
     assert main(["--root", str(root), "cache", "--prune"]) == 0
     assert "apimap: removed 1 row check results (" in capsys.readouterr().out  # the call with 0.75 is no longer made
     assert len(list((cache / "rows").glob("*.json"))) == 2
+
+
+# ---------------------------------------------------------------- recipes: what each side compares, one side's arguments
+
+
+def test_a_recipe_picks_what_each_side_compares_and_gives_one_side_its_own_arguments() -> None:
+    names = {"torch": "torch.svd", "mindspore": "mindspore.ops.svd"}
+    code = snippets("call(m) | torch: result[1] | mindspore: result[0]", names, {"torch": [], "mindspore": []})
+    assert "result = torch.svd(m)\nresult = result[1]\n" in code["torch"]
+    assert "result = mindspore.ops.svd(m)\nresult = result[0]\n" in code["mindspore"]
+    recipe = "call(x) | torch args: dim=1, index=gi | mindspore args: indices=gi, axis=(1, 0)"
+    assert side_arguments(recipe) == {
+        "torch": [("dim", "1"), ("index", "gi")],
+        "mindspore": [("indices", "gi"), ("axis", "(1, 0)")],
+    }
+    target = _target(
+        [
+            {"torch": "input", "mindspore": "x", "kind": "renamed"},
+            {"torch": "dim", "mindspore": "axis", "kind": "renamed"},
+        ],
+        "(x, axis=-1, eps=1e-05, mode=None)",
+        recipe="call(x) | torch args: dim=2 | mindspore args: axis=2",
+    )
+    found = plan(TORCH, target)
+    assert found.pins == {"torch": (("dim", "2"),), "mindspore": (("axis", "2"),)}
+    assert [rp.by_base for rp in found.rows] == [True, True]  # the recipe passes dim on both sides
+    one = snippets("method[x1]()", {"torch": "torch.Tensor.item", "mindspore": "mindspore.Tensor.item"}, found.pins)
+    assert "x1 = u(1)\n" in one["torch"] and "result = x1.item(dim=2)\n" in one["torch"]
+    assert "x1 = u(1)" not in snippets("call(x)", names, {"torch": [], "mindspore": []})["torch"]  # only where named
+
+
+def test_rows_run_with_picks_and_one_sided_arguments(pool: WorkerPool, tmp_path: Path) -> None:
+    text = BASE.read_text(encoding="utf-8").replace(
+        "recipe: call(xc)", "recipe: 'call(xc) | torch args: min_val=0.0, max_val=6.0'"
+    )
+    path = tmp_path / "torch.nn.functional.hardtanh.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, results = _check(path, pool)
+    assert [(r.row.torch, r.status) for r in results] == [("input", "base")]  # hardtanh(0, 6) is relu6
