@@ -310,7 +310,7 @@ def test_cache_prune_keeps_the_row_and_table_checks_in_use_and_removes_the_rest(
     assert len(list((cache / "rows").glob("*.json"))) == 2
 
 
-# ---------------------------------------------------------------- recipes: what each side compares, one side's arguments
+# ---------------------------------------------------------------- recipes: picks and one side's arguments
 
 
 def test_a_recipe_picks_what_each_side_compares_and_gives_one_side_its_own_arguments() -> None:
