@@ -184,7 +184,7 @@ def plan(torch: Api, target: Target) -> TargetPlan:
     for i, row in enumerate(target.table):
         if not is_claim(row):
             continue
-        rows.append(_row_plan(i, row, recipe, signature.get(row.torch or ""), consumed))
+        rows.append(_row_plan(i, row, recipe, signature.get(row.torch or ""), consumed, _first(torch)))
     return TargetPlan(
         torch.name,
         target.mindspore.name,
@@ -230,13 +230,22 @@ def _guess(torch: Api, target: Target) -> str | None:
     return recipe
 
 
-def _row_plan(index: int, row: Row, recipe: str | None, param: Parameter | None, consumed: set[str]) -> RowPlan:
+def _first(torch: Api) -> set[str]:
+    """The parameter names of torch's first signature, the one a recipe calls unless it passes another's."""
+    return {p.name for p in torch.signatures[0].parameters} if torch.signatures else set()
+
+
+def _row_plan(
+    index: int, row: Row, recipe: str | None, param: Parameter | None, consumed: set[str], first: set[str]
+) -> RowPlan:
     if recipe is None:
         return RowPlan(index, row, why_not="no recipe: the target needs a `recipe`")
     if row.category != "parameter" or param is None or row.torch in consumed:
         return RowPlan(index, row, by_base=True)
     if param.kind in ("var_positional", "var_keyword"):
         return RowPlan(index, row, by_base=True)
+    if param.default is None and param.name not in first:
+        return RowPlan(index, row, why_not="no value: required in another overload than the recipe calls")
     if param.default is None:  # required: every call passes it
         return RowPlan(index, row, by_base=True)
     value = row.value if row.value is not None else rule_value(param)

@@ -347,3 +347,27 @@ def test_rows_run_with_picks_and_one_sided_arguments(pool: WorkerPool, tmp_path:
     path.write_text(text, encoding="utf-8")
     _, results = _check(path, pool)
     assert [(r.row.torch, r.status) for r in results] == [("input", "base")]  # hardtanh(0, 6) is relu6
+
+
+def test_a_required_parameter_of_another_overload_is_not_counted_as_run_by_the_base_call() -> None:
+    torch = Api.model_validate(
+        {
+            "name": "torch.Tensor.to",
+            "kind": "method",
+            "signature": "(dtype, copy=False)",
+            "overloads": ["(other, copy=False)"],
+            "url": "https://x.org",
+            "summary": {"en": "f"},
+        }
+    )
+    target = _target(
+        [
+            {"torch": "copy", "mindspore": "copy", "kind": "same"},
+            {"torch": "other", "mindspore": "other", "kind": "same"},
+        ],
+        "(dtype=None, copy=False, other=None)",
+        recipe="method() | torch args: dtype=torch.float64 | mindspore args: dtype=mindspore.float64",
+    )
+    copy, other = plan(torch, target).rows
+    assert copy.values == {"torch": "True", "mindspore": "True"}
+    assert other.why_not == "no value: required in another overload than the recipe calls"
