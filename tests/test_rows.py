@@ -371,3 +371,16 @@ def test_a_required_parameter_of_another_overload_is_not_counted_as_run_by_the_b
     copy, other = plan(torch, target).rows
     assert copy.values == {"torch": "True", "mindspore": "True"}
     assert other.why_not == "no value: required in another overload than the recipe calls"
+
+
+def test_build_writes_why_a_row_did_not_run_on_both_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "base")
+    assert main(["--root", str(root), "build", "--no-html"]) == 0
+    generated = root / "docs" / "generated"
+    english = (generated / "en" / "torch.nn.functional.hardtanh.md").read_text(encoding="utf-8")
+    chinese = (generated / "zh_CN" / "torch.nn.functional.hardtanh.md").read_text(encoding="utf-8")
+    assert (
+        "| input | x | Consistent function, different parameter names (not executed: the base call gives different "
+        "results in the two frameworks) |" in english
+    )
+    assert "| input | x | 功能一致，参数名不同（未执行：基础调用在两个框架中的结果不同） |" in chinese
