@@ -18,8 +18,16 @@ from generator.files import write_atomic
 from generator.model import LANGUAGES
 from generator.overview import Checks
 from generator.recipes import check_table
-from generator.render import CorpusOutputs, Versions, make_env, page_name, render_overview, render_page
-from generator.rows import check_rows, raise_failures
+from generator.render import (
+    CorpusOutputs,
+    RowChecks,
+    Versions,
+    make_env,
+    page_name,
+    render_overview,
+    render_page,
+)
+from generator.rows import check_rows, page_notes, raise_failures
 from generator.skeleton import bundled_templates
 from generator.table import Table, load_table, table_paths
 from generator.validate import Corpus, load_corpus, spec_paths
@@ -90,8 +98,12 @@ def render_all(
     skip: frozenset[str] = frozenset(),
     table: Table | None = None,
     checks: Checks | None = None,
+    row_checks: Mapping[str, RowChecks] | None = None,
 ) -> dict[str, str]:
-    """Every page of the site as text, by path relative to the generated folder, but those in ``skip``."""
+    """Every page of the site as text, by path relative to the generated folder, but those in ``skip``.
+
+    ``row_checks`` says, by torch API, which claim rows did not run and why (`generator.rows.page_notes`).
+    """
     env = make_env(templates, written={k: v for f in corpus.files for k, v in f.prose.items()})
     by_api: dict[str, dict[tuple[str, str, str], str]] = {}
     for (api, target, example, side), text in (outputs or {}).items():
@@ -105,7 +117,12 @@ def render_all(
             rel = f"{lang}/{page_name(spec)}.md"
             if rel not in skip:
                 pages[rel] = render_page(
-                    spec, lang=lang, env=env, outputs=by_api.get(spec.torch.name), versions=versions
+                    spec,
+                    lang=lang,
+                    env=env,
+                    outputs=by_api.get(spec.torch.name),
+                    versions=versions,
+                    row_checks=(row_checks or {}).get(spec.torch.name),
                 )
             done += 1
             if progress:
@@ -133,15 +150,18 @@ def build(
     outputs: CorpusOutputs = {}
     versions: Versions | None = None
     checks: Checks | None = None
+    row_checks: dict[str, dict[tuple[str, int], str]] = {}
     if examples:
         outputs, versions = run_examples(
             corpus, cache=project.cache, refresh=refresh, timeout=timeout, max_output=max_output, progress=progress
         )
         checks = check_table(table, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
-        raise_failures(
-            corpus, check_rows(corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
-        )
-    prints = fingerprints(corpus, templates=project.templates, outputs=outputs, versions=versions)
+        rows = check_rows(corpus, cache=project.cache, refresh=refresh, timeout=timeout, progress=progress)
+        raise_failures(corpus, rows)
+        row_checks = page_notes(rows)
+    prints = fingerprints(
+        corpus, templates=project.templates, outputs=outputs, versions=versions, row_checks=row_checks
+    )
     manifest = project.generated / MANIFEST
     before = _read_manifest(manifest)
     same = frozenset(r for r, p in prints.items() if before.get(r) == p and (project.generated / r).is_file())
@@ -154,6 +174,7 @@ def build(
         skip=same,
         table=table,
         checks=checks,
+        row_checks=row_checks,
     )
     written, unchanged, removed = write_tree(project.generated, pages, keep=same | {MANIFEST})
     write_tree(project.generated, {MANIFEST: json.dumps(prints, indent=1, sort_keys=True) + "\n"}, keep=None)
@@ -188,8 +209,9 @@ def fingerprints(
     outputs: CorpusOutputs,
     versions: Versions | None,
     package: Path = PACKAGE,
+    row_checks: Mapping[str, RowChecks] | None = None,
 ) -> dict[str, str]:
-    """A hash per spec page of everything it is rendered from."""
+    """A hash per spec page of everything it is rendered from, the row checks' reasons included."""
     common = hashlib.sha256(repr(versions).encode())
     for path in page_sources(templates=templates, package=package):
         data = path.read_bytes()
@@ -203,6 +225,8 @@ def fingerprints(
         for lang in LANGUAGES:
             digest = common.copy()
             digest.update(f"{lang}\0{file.doc.text}\0{own!r}".encode())
+            if row_checks and file.spec.torch.name in row_checks:
+                digest.update(repr(sorted(row_checks[file.spec.torch.name].items())).encode())
             prints[f"{lang}/{page_name(file.spec)}.md"] = digest.hexdigest()
     return prints
 

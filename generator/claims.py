@@ -9,6 +9,7 @@ claim is one row, one row note, or one sentence of a summary or of a target's
 differences, counted on the English text:
 
 - a row is *derived*: `apimap check` compares it with the installed signatures;
+  a row that the row checks executed (`generator.rows`) is *executed*;
 - a note or sentence that names an example with at least one `compare` entry is
   *executed*: the build fails if the example stops bearing it out;
 - any other note or sentence is *unbacked*, and ``apimap check --claims`` lists it.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -62,8 +63,11 @@ class Claim:
     backing: Backing
 
 
-def claims(file: SpecFile) -> Iterator[Claim]:
-    """Every claim of the spec, in page order."""
+def claims(file: SpecFile, *, executed_rows: Set[tuple[str, int]] = frozenset()) -> Iterator[Claim]:
+    """Every claim of the spec, in page order.
+
+    ``executed_rows`` are the (target id, row index) of the rows the row checks executed.
+    """
     spec = file.spec
     everywhere = {e.id: e for t in spec.targets for e in t.examples}
     yield from _sentences(("torch", "summary"), spec.torch.summary, everywhere)
@@ -74,7 +78,8 @@ def claims(file: SpecFile) -> Iterator[Claim]:
         yield from _sentences((*base, "differences"), target.differences, examples)
         for r, row in enumerate(target.table):
             kinds = ", ".join(row.kind)
-            yield Claim((*base, "table", r), f"{row.torch} / {row.mindspore}: {kinds}", "derived")
+            backing: Backing = "executed" if (target.id, r) in executed_rows else "derived"
+            yield Claim((*base, "table", r), f"{row.torch} / {row.mindspore}: {kinds}", backing)
             if row.note is not None:
                 note = row.note.en
                 yield Claim((*base, "table", r, "note", "en"), note, _backing(note, examples))

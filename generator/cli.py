@@ -10,7 +10,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from generator import Project, build
 from generator.errors import (
@@ -27,6 +27,9 @@ from generator.files import write_atomic
 from generator.model import QUALIFIED_NAME_PATTERN, Spec
 from generator.quiet import quiet_frameworks
 from generator.validate import Corpus, load_corpus, spec_paths
+
+if TYPE_CHECKING:
+    from generator.rows import RowResult
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -286,16 +289,21 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         sides = ", ".join(f"{side} {n}" for side, n in unrun.items())
         print(f"apimap: APIs not executed here (not_run), examples per side: {sides}")
     if args.claims:
-        _print_claims(corpus)
+        _print_claims(corpus, rows)
     return EXIT_OK
 
 
-def _print_claims(corpus: Corpus) -> None:
+def _print_claims(corpus: Corpus, rows: Sequence[RowResult] | None = None) -> None:
+    """Every unbacked claim, and the counts; a row the row checks executed counts as executed."""
     from generator.claims import BACKINGS, claims, count
 
+    executed: dict[str, set[tuple[str, int]]] = {}
+    for r in rows or ():
+        if r.executed:
+            executed.setdefault(r.spec, set()).add((r.target, r.index))
     overall = dict.fromkeys(BACKINGS, 0)
     for file in corpus.files:
-        found = list(claims(file))
+        found = list(claims(file, executed_rows=executed.get(file.spec.torch.name, set())))
         for claim in found:
             if claim.backing == "unbacked":
                 print(f"{file.locate(claim.key)}: unbacked: {claim.text}")
@@ -423,8 +431,20 @@ def _cache(project: Project, args: argparse.Namespace) -> int:
 
     cache = Cache(project.cache)
     if args.prune:
-        removed, freed = cache.prune(keep=cache_keys(load_corpus(spec_paths(project.mappings))))
+        from generator import recipes, rows
+        from generator.table import load_table, table_paths
+
+        corpus = load_corpus(spec_paths(project.mappings))
+        table = load_table(table_paths(project.mappings), specs=frozenset(f.spec.torch.name for f in corpus.files))
+        table_checks, table_runs = recipes.cache_keys(table)
+        removed, freed = cache.prune(keep=cache_keys(corpus) | table_runs)
         print(f"apimap: removed {removed} entries ({freed} bytes) that no current example uses")
+        for folder, keep, what in (
+            (rows.CACHE_FOLDER, rows.cache_keys(corpus), "row"),
+            (recipes.CACHE_FOLDER, table_checks, "table"),
+        ):
+            removed, freed = Cache(project.cache / folder).prune(keep=keep)
+            print(f"apimap: removed {removed} {what} check results ({freed} bytes) that no current {what} check uses")
     entries, size = cache.size()
     print(f"apimap: {relative(project.cache)} holds {entries} entries ({size} bytes)")
     return EXIT_OK

@@ -333,6 +333,34 @@ def _key(recipe: str, code: Mapping[str, str], installed: str) -> str:
 
 _CACHE_FORMAT = 1
 _CACHE_FOLDER = "table"
+CACHE_FOLDER = _CACHE_FOLDER
+"""The folder of the example cache that holds the table checks' results."""
+
+
+def cache_keys(table: Table) -> tuple[set[str], set[str]]:
+    """What pruning the cache keeps for the table's checks, without running them.
+
+    The keys of the checks' results (in `CACHE_FOLDER`) and those of the
+    snippets they ran (`generator.run.Cache`, beside the examples').
+    """
+    from generator.run import Cache, Request, versions
+
+    installed = repr(sorted(versions().items()))
+    checks: set[str] = set()
+    runs: set[str] = set()
+    for pair in table.pairs:
+        recipe = choose(pair) if pair.classification is not None else None
+        if recipe is None:
+            continue
+        code_of = snippets(recipe, pair)
+        checks.add(_key(recipe, code_of, installed))
+        sent = tuple(c.name for c in _example(recipe).compare)
+        for side, code in code_of.items():
+            where = f"<{pair.torch} -> {pair.mindspore}>"
+            runs.add(Cache.key(Request(side, code, where, 1, sent)))  # type: ignore[arg-type]
+    return checks, runs
+
+
 """Beside the examples' cache: the outcome of each check, failures included, as JSON."""
 
 

@@ -216,19 +216,34 @@ class TableRow(NamedTuple):
 _CATEGORY_ORDER = {"parameter": 0, "input": 1, "output": 2}
 
 
+RowChecks = Mapping[tuple[str, int], str]
+"""Why a claim row did not run at build time, by (target id, row index): a key of ``not_executed_because``."""
+
+
 def table_rows(
-    target: Target, words: Words, torch: Api | None = None, *, written: Written | None = None
+    target: Target,
+    words: Words,
+    torch: Api | None = None,
+    row_checks: RowChecks | None = None,
+    *,
+    written: Written | None = None,
 ) -> list[TableRow]:
     """The differences table, with the category shown on its first row only; ``written`` as for `prose`.
 
     With the ``torch`` API at hand, a row that claims the same behaviour but
-    that the row checks (`generator.rows`) cannot execute says so.
+    that the row checks (`generator.rows`) cannot execute says so; with the
+    build's ``row_checks``, so does a row that did not run when executed (no
+    CPU kernel, the base call disagrees, both sides refuse the value), with why.
     """
-    unexecuted: set[int] = set()
+    unexecuted: dict[int, str] = {}
     if torch is not None:
         from generator.rows import plan
 
-        unexecuted = {rp.index for rp in plan(torch, target).rows if not rp.executable}
+        unexecuted = {rp.index: str(words.not_executed) for rp in plan(torch, target).rows if not rp.executable}
+    because: Mapping[str, str] = getattr(words, "not_executed_because", {})
+    for (target_id, index), reason in (row_checks or {}).items():
+        if target_id == target.id and index not in unexecuted:
+            unexecuted[index] = str(because.get(reason, words.not_executed))
     rows: list[TableRow] = []
     counters: dict[str, int] = {}
     order = sorted(range(len(target.table)), key=lambda i: _CATEGORY_ORDER[target.table[i].category])
@@ -237,7 +252,7 @@ def table_rows(
         n = counters[row.category] = counters.get(row.category, 0) + 1
         difference = difference_text(row, words, written=written)
         if i in unexecuted:
-            difference = Safe(difference + str(words.not_executed))
+            difference = Safe(difference + unexecuted[i])
         rows.append(
             TableRow(
                 category=words.category_column[row.category] if n == 1 else "",
@@ -303,8 +318,9 @@ def render_page(
     env: jinja2.Environment,
     outputs: Outputs | None = None,
     versions: Versions | None = None,
+    row_checks: RowChecks | None = None,
 ) -> str:
-    """The mapping page of one spec in ``lang``."""
+    """The mapping page of one spec in ``lang``; ``row_checks`` says which claim rows did not run, and why."""
     return env.get_template("mapping.md.jinja").render(
         spec=spec,
         lang=lang,
@@ -312,6 +328,7 @@ def render_page(
         others=_others(env, lang),
         outputs=outputs or {},
         versions=versions,
+        row_checks=row_checks or {},
     )
 
 

@@ -19,6 +19,10 @@ call computes the same thing in both frameworks. Rows the recipe already
 passes (a required input, a dimension given positionally) and input and output
 rows are executed by the base call itself.
 
+A recipe may end with ``| torch args: K=V, ...`` (or ``mindspore``), keyword
+arguments for one side only, and ``| torch: EXPR`` (or ``mindspore``), an
+expression over ``result`` that side compares instead (`side_arguments`).
+
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
 ``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
 fixed parameter (named ``w``) with fixed gradients, comparing the updated
@@ -67,7 +71,7 @@ def is_claim(row: Row) -> bool:
     return set(row.kind) <= CLAIM_KINDS
 
 
-_INPUT = re.compile(r"(x|y|z|m|v|xt|bt|x3|x4|x5|y3|y4|y5|xi|yi|vi|ys|xc|yc|mask|ix|gi|u\([0-9, ]*\))")
+_INPUT = re.compile(r"(x|x1|y|z|m|v|xt|bt|x3|x4|x5|y3|y4|y5|xi|yi|vi|ys|xc|yc|mask|ix|gi|u\([0-9, ]*\))")
 """A text value that names one of the recipe's inputs, or ``u(SHAPE)`` for new uniform values, is that tensor."""
 
 
@@ -173,11 +177,14 @@ def plan(torch: Api, target: Target) -> TargetPlan:
             theirs = target.mindspore.parameters.get(row.mindspore)
             if _differ(param, theirs):
                 pins["mindspore"].append((row.mindspore, _translated(param.default or "", theirs)))
+    if recipe is not None:
+        for side, given in side_arguments(recipe).items():
+            pins[side] = [*(p for p in pins[side] if p[0] not in dict(given)), *given]
     rows: list[RowPlan] = []
     for i, row in enumerate(target.table):
         if not is_claim(row):
             continue
-        rows.append(_row_plan(i, row, recipe, signature.get(row.torch or ""), consumed))
+        rows.append(_row_plan(i, row, recipe, signature.get(row.torch or ""), consumed, _first(torch)))
     return TargetPlan(
         torch.name,
         target.mindspore.name,
@@ -223,13 +230,22 @@ def _guess(torch: Api, target: Target) -> str | None:
     return recipe
 
 
-def _row_plan(index: int, row: Row, recipe: str | None, param: Parameter | None, consumed: set[str]) -> RowPlan:
+def _first(torch: Api) -> set[str]:
+    """The parameter names of torch's first signature, the one a recipe calls unless it passes another's."""
+    return {p.name for p in torch.signatures[0].parameters} if torch.signatures else set()
+
+
+def _row_plan(
+    index: int, row: Row, recipe: str | None, param: Parameter | None, consumed: set[str], first: set[str]
+) -> RowPlan:
     if recipe is None:
         return RowPlan(index, row, why_not="no recipe: the target needs a `recipe`")
     if row.category != "parameter" or param is None or row.torch in consumed:
         return RowPlan(index, row, by_base=True)
     if param.kind in ("var_positional", "var_keyword"):
         return RowPlan(index, row, by_base=True)
+    if param.default is None and param.name not in first:
+        return RowPlan(index, row, why_not="no value: required in another overload than the recipe calls")
     if param.default is None:  # required: every call passes it
         return RowPlan(index, row, by_base=True)
     value = row.value if row.value is not None else rule_value(param)
@@ -276,9 +292,10 @@ def _parts(recipe: str) -> tuple[str, str, str]:
 
 def _consumed(recipe: str, torch: Api) -> set[str]:
     """The torch parameters the recipe passes positionally."""
-    kind, _, args = _parts(recipe)
+    kind, _, args = _parts(_picks(recipe)[0])
     positional = [p.name for p in torch.parameters.parameters if p.kind in ("positional", "normal")]
     named = {a.split("=", 1)[0].strip() for a in _split(args) if "=" in a.split("(")[0]}
+    named |= {name for name, _ in side_arguments(recipe)["torch"]}
     if kind == "reduce":
         return set(positional[:2])
     if kind == "optimizer":
@@ -344,6 +361,7 @@ def snippets(
     layer given a ``dtype`` is called on inputs of that dtype; a reduction is
     varied only where it is given a dimension (``keepdim`` needs one in torch).
     """
+    recipe, picks = _picks(recipe)
     kind, receiver, args = _parts(recipe)
     called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
     code: dict[Framework, str] = {}
@@ -368,10 +386,46 @@ def snippets(
             body = _OPTIMIZER[side].format(api=api, kwargs=(f", {args}" if args else "") + kw)
         else:
             body = f"result = {api}({joined})\n"
+        if side in picks:
+            body += f"result = {picks[side]}\n"
         if kind == "random":
             body += "dtype = str(result.dtype).rsplit('.', 1)[-1].lower()\n"
-        code[side] = _HEAD[side].format(imports=imports) + _INPUT_CODE + _FILL + body + _TAIL
+        # an input only some recipes use is defined only there, so the other checks keep their cache keys
+        extra = "".join(line for name, line in _EXTRA_INPUTS.items() if re.search(rf"\b{name}\b", recipe))
+        code[side] = _HEAD[side].format(imports=imports) + _INPUT_CODE + extra + _FILL + body + _TAIL
     return code
+
+
+_EXTRA_INPUTS = {"x1": "x1 = u(1)\n"}
+"""Inputs beyond those of `generator.recipes`: ``x1``, a one-element tensor (for ``item``)."""
+
+_PICK = re.compile(r"\s*\|\s*(torch|mindspore)( args)?:\s*([^|]+)")
+
+
+def _picks(recipe: str) -> tuple[str, dict[Framework, str]]:
+    """A recipe without its picks and side arguments, and the expression over ``result`` each side compares.
+
+    ``call(m) | torch: result[1] | mindspore: result[0]`` compares torch's second
+    output with MindSpore's first; a side without a pick compares ``result``.
+    """
+    call, bar, rest = recipe.partition(" |")
+    picks: dict[Framework, str] = {}
+    for match in _PICK.finditer(bar + rest):
+        if not match.group(2):
+            picks[match.group(1)] = match.group(3).strip()  # type: ignore[index]
+    return call.strip(), picks
+
+
+def side_arguments(recipe: str) -> dict[Framework, list[tuple[str, str]]]:
+    """The keyword arguments a recipe gives one side only: ``| mindspore args: approximate=False``."""
+    found: dict[Framework, list[tuple[str, str]]] = {"torch": [], "mindspore": []}
+    _, bar, rest = recipe.partition(" |")
+    for match in _PICK.finditer(bar + rest):
+        if match.group(2):
+            for arg in _split(match.group(3)):
+                name, _, value = arg.partition("=")
+                found[match.group(1)].append((name.strip(), value.strip()))  # type: ignore[index]
+    return found
 
 
 def _example(recipe: str) -> Example:
@@ -453,13 +507,46 @@ def check_target(
         elif rp.by_base:
             results.append(result(rp, "base"))
         else:
-            status, detail = execute({side: (_name(rp.row, side), rp.values[side]) for side in names})
+            status, detail = execute(_varied(rp))
             results.append(result(rp, status, detail))  # type: ignore[arg-type]
     return results
 
 
 def _name(row: Row, side: Framework) -> str:
     return (row.torch if side == "torch" else row.mindspore) or ""
+
+
+def _varied(rp: RowPlan) -> dict[Framework, tuple[str, str]]:
+    """The keyword each side's varied call passes: the row's parameter name there and its value."""
+    return {side: (_name(rp.row, side), rp.values[side]) for side in ("torch", "mindspore")}
+
+
+def cache_keys(corpus: Corpus) -> set[str]:
+    """The cache key of every call a row check of the corpus may run: what pruning the cache keeps.
+
+    The base call of each target with a recipe and each varied call, whether or
+    not the base call agreed (as `check_target` would run them, no framework needed).
+    """
+    from generator.run import versions
+
+    installed = repr(sorted(versions().items()))
+    keys: set[str] = set()
+    for file in corpus.files:
+        spec = file.spec
+        for target in spec.targets:
+            target_plan = plan(spec.torch, target)
+            if target_plan.recipe is None:
+                continue
+            names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
+            calls = [None, *(_varied(rp) for rp in target_plan.rows if rp.executable and not rp.by_base)]
+            for varied in calls:
+                code = snippets(target_plan.recipe, names, target_plan.pins, varied=varied)
+                keys.add(_key(target_plan.recipe, code, installed))
+    return keys
+
+
+CACHE_FOLDER = "rows"
+"""The folder of the example cache that holds the row checks' results."""
 
 
 def _with(pins: Sequence[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
@@ -494,7 +581,7 @@ def _key(recipe: str, code: Mapping[Framework, str], installed: str) -> str:
 
 
 _CACHE_FORMAT = 1
-_CACHE_FOLDER = "rows"
+_CACHE_FOLDER = CACHE_FOLDER
 
 
 def _cached(cache: Path, key: str) -> tuple[str, str] | None:
@@ -621,6 +708,32 @@ def _reason(detail: str) -> str:
         if detail.startswith(start):
             return reason
     return detail
+
+
+_PAGE_REASONS = {
+    "MindSpore has no CPU kernel": "no_kernel",
+    "the base call does not agree": "base",
+    "both sides refuse the value": "refused",
+}
+
+
+def page_reason(result: RowResult) -> str | None:
+    """Why a row did not run when executed, as a key of the words' ``not_executed_because``.
+
+    None for a row that ran, and for one the plan alone refuses (no recipe, no
+    value): the page says so from the plan (`generator.render.table_rows`).
+    """
+    return None if result.executed else _PAGE_REASONS.get(_reason(result.detail))
+
+
+def page_notes(results: Sequence[RowResult]) -> dict[str, dict[tuple[str, int], str]]:
+    """`page_reason` of every row that did not run, by torch API, then (target id, row index)."""
+    notes: dict[str, dict[tuple[str, int], str]] = {}
+    for r in results:
+        reason = page_reason(r)
+        if reason is not None:
+            notes.setdefault(r.spec, {})[(r.target, r.index)] = reason
+    return notes
 
 
 def _share(done: int, total: int) -> str:

@@ -119,3 +119,11 @@ def test_chinese_text_that_names_other_examples_than_the_english_is_a_located_er
         r"written '（见示例 ID）' in zh_CN",
         str(error),
     )
+def test_a_row_the_row_checks_executed_is_an_executed_claim(tmp_path: Path) -> None:
+    path = _spec(tmp_path, "Names differ.")
+    spec = load_spec(path)
+    target = spec.spec.targets[0]
+    found = list(claims(spec, executed_rows={(target.id, 0)}))
+    rows = [c for c in found if c.key[2:3] == ("table",) and len(c.key) == 4]  # rows, not their notes
+    assert [c.backing for c in rows] == ["executed"] + ["derived"] * (len(target.table) - 1)
+    assert count(found)["executed"] == 1

@@ -13,7 +13,19 @@ import pytest
 from generator.cli import main
 from generator.model import Api, Parameter, Target
 from generator.render import make_env, render_page
-from generator.rows import RowResult, check_target, plan, pool_runner, report, row_errors, rule_value
+from generator.rows import (
+    RowResult,
+    check_target,
+    page_notes,
+    page_reason,
+    plan,
+    pool_runner,
+    report,
+    row_errors,
+    rule_value,
+    side_arguments,
+    snippets,
+)
 from generator.run import WorkerPool
 from generator.validate import Corpus, SpecFile, load_spec
 
@@ -193,3 +205,182 @@ def test_check_fails_on_a_false_row(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--root", str(root), "check"]) == 2
     err = capsys.readouterr().err
     assert re.search(r"torch\.nn\.BCELoss\.yaml:23:9: row weight \| weight claims the same behaviour", err)
+
+
+# ---------------------------------------------------------------- what the page says about rows that did not run
+
+BASE = ROWS / "base" / "mappings" / "torch.nn.functional.hardtanh.yaml"
+
+
+def test_a_row_whose_base_call_disagrees_says_so_on_the_page_in_both_languages(pool: WorkerPool) -> None:
+    spec, results = _check(BASE, pool)
+    (row,) = results
+    assert row.status == "not executed"
+    assert row.detail.startswith("the base call call(xc): result: PyTorch and MindSpore differ")
+    assert page_reason(row) == "base"
+    notes = page_notes(results)
+    assert notes == {"torch.nn.functional.hardtanh": {("ops", 0): "base"}}
+    env = make_env(ROOT / "templates")
+    english = render_page(spec.spec, lang="en", env=env, row_checks=notes["torch.nn.functional.hardtanh"])
+    chinese = render_page(spec.spec, lang="zh_CN", env=env, row_checks=notes["torch.nn.functional.hardtanh"])
+    assert (
+        "| input | x | Consistent function, different parameter names (not executed: the base call gives "
+        "different results in the two frameworks) |" in english
+    )
+    assert "（未执行：基础调用在两个框架中的结果不同）" in chinese
+    assert "not executed" not in render_page(spec.spec, lang="en", env=env)  # without the build's results
+
+
+@pytest.mark.parametrize(
+    ("detail", "reason"),
+    [
+        ("MindSpore has no CPU kernel for these inputs", "no_kernel"),
+        ("both sides raise (torch: ValueError: a; mindspore: ValueError: b)", "refused"),
+        ("the base call call(x): only mindspore raises: TypeError: t", "base"),
+        ("no value: the default None needs the row's `value`", None),  # the page knows it from the plan
+        ("no recipe: the target needs a `recipe`", None),
+    ],
+)
+def test_each_reason_found_when_running_has_words_in_both_languages(detail: str, reason: str | None) -> None:
+    spec = load_spec(TRUE)
+    row = spec.spec.targets[0].table[1]
+    found = RowResult("torch.nn.functional.hardtanh", "ops", 1, row, "not executed", detail)
+    assert page_reason(found) == reason
+    env = make_env(ROOT / "templates")
+    for lang in ("en", "zh_CN"):
+        page = render_page(spec.spec, lang=lang, env=env, row_checks={("ops", 1): reason} if reason else None)
+        marked = "not executed" in page or "未执行" in page
+        assert marked == (reason is not None)
+
+
+def test_the_build_passes_the_reasons_to_every_page_and_to_its_fingerprint() -> None:
+    from generator import fingerprints, render_all
+
+    spec = load_spec(BASE)
+    corpus = Corpus((spec,), ())
+    notes = {"torch.nn.functional.hardtanh": {("ops", 0): "no_kernel"}}
+    pages = render_all(corpus, templates=ROOT / "templates", row_checks=notes)
+    assert "(not executed: MindSpore has no CPU kernel for this call)" in pages["en/torch.nn.functional.hardtanh.md"]
+    assert "（未执行：MindSpore没有此调用的CPU算子）" in pages["zh_CN/torch.nn.functional.hardtanh.md"]
+    before = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None)
+    after = fingerprints(corpus, templates=ROOT / "templates", outputs={}, versions=None, row_checks=notes)
+    assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
+
+
+def test_check_claims_counts_an_executed_row_as_executed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "true")
+    assert main(["--root", str(root), "check", "--claims"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "torch.nn.functional.hardtanh: 3 of 3 rows executed (100%)" in out
+    # three claim rows ran; the torch-only row stays derived; the prose's three sentences name no example
+    assert "torch.nn.functional.hardtanh: 3 executed, 1 derived, 3 unbacked" in out
+    assert main(["--root", str(root), "check", "--offline", "--claims"]) == 0
+    assert "torch.nn.functional.hardtanh: 0 executed, 4 derived, 3 unbacked" in capsys.readouterr().out.splitlines()
+
+
+def test_cache_prune_keeps_the_row_and_table_checks_in_use_and_removes_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.recipes import run_table
+    from generator.table import load_table, table_paths
+
+    root = _project(tmp_path, "true")
+    (root / "mappings" / "rows").mkdir()
+    shutil.copy(DATA / "table" / "rows" / "torch.yaml", root / "mappings" / "rows" / "torch.yaml")
+    cache = root / ".apimap-cache"
+    run_table(load_table(table_paths(root / "mappings")), cache=cache)
+    assert main(["--root", str(root), "check"]) == 0
+    in_use = sorted(p for p in cache.rglob("*.json"))
+    assert len(list((cache / "rows").glob("*.json"))) == 3 and len(list((cache / "table").glob("*.json"))) == 4
+    assert len(list(cache.glob("*.json"))) == 8  # the snippets the table's four executed checks ran
+    stale = [cache / "rows" / f"{'0' * 64}.json", cache / "table" / f"{'1' * 64}.json", cache / f"{'2' * 64}.json"]
+    for path in stale:
+        path.write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(root), "cache", "--prune"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("apimap: removed 1 entries (")
+    assert re.fullmatch(r"apimap: removed 1 row check results \(2 bytes\) that no current row check uses", out[1])
+    assert re.fullmatch(r"apimap: removed 1 table check results \(2 bytes\) that no current table check uses", out[2])
+    assert sorted(cache.rglob("*.json")) == in_use
+    spec = root / "mappings" / "torch.nn.functional.hardtanh.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("value: 0.75", "value: 0.5"), encoding="utf-8")
+    assert main(["--root", str(root), "cache", "--prune"]) == 0
+    assert "apimap: removed 1 row check results (" in capsys.readouterr().out  # the call with 0.75 is no longer made
+    assert len(list((cache / "rows").glob("*.json"))) == 2
+
+
+# ---------------------------------------------------------------- recipes: picks and one side's arguments
+
+
+def test_a_recipe_picks_what_each_side_compares_and_gives_one_side_its_own_arguments() -> None:
+    names = {"torch": "torch.svd", "mindspore": "mindspore.ops.svd"}
+    code = snippets("call(m) | torch: result[1] | mindspore: result[0]", names, {"torch": [], "mindspore": []})
+    assert "result = torch.svd(m)\nresult = result[1]\n" in code["torch"]
+    assert "result = mindspore.ops.svd(m)\nresult = result[0]\n" in code["mindspore"]
+    recipe = "call(x) | torch args: dim=1, index=gi | mindspore args: indices=gi, axis=(1, 0)"
+    assert side_arguments(recipe) == {
+        "torch": [("dim", "1"), ("index", "gi")],
+        "mindspore": [("indices", "gi"), ("axis", "(1, 0)")],
+    }
+    target = _target(
+        [
+            {"torch": "input", "mindspore": "x", "kind": "renamed"},
+            {"torch": "dim", "mindspore": "axis", "kind": "renamed"},
+        ],
+        "(x, axis=-1, eps=1e-05, mode=None)",
+        recipe="call(x) | torch args: dim=2 | mindspore args: axis=2",
+    )
+    found = plan(TORCH, target)
+    assert found.pins == {"torch": (("dim", "2"),), "mindspore": (("axis", "2"),)}
+    assert [rp.by_base for rp in found.rows] == [True, True]  # the recipe passes dim on both sides
+    one = snippets("method[x1]()", {"torch": "torch.Tensor.item", "mindspore": "mindspore.Tensor.item"}, found.pins)
+    assert "x1 = u(1)\n" in one["torch"] and "result = x1.item(dim=2)\n" in one["torch"]
+    assert "x1 = u(1)" not in snippets("call(x)", names, {"torch": [], "mindspore": []})["torch"]  # only where named
+
+
+def test_rows_run_with_picks_and_one_sided_arguments(pool: WorkerPool, tmp_path: Path) -> None:
+    text = BASE.read_text(encoding="utf-8").replace(
+        "recipe: call(xc)", "recipe: 'call(xc) | torch args: min_val=0.0, max_val=6.0'"
+    )
+    path = tmp_path / "torch.nn.functional.hardtanh.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, results = _check(path, pool)
+    assert [(r.row.torch, r.status) for r in results] == [("input", "base")]  # hardtanh(0, 6) is relu6
+
+
+def test_a_required_parameter_of_another_overload_is_not_counted_as_run_by_the_base_call() -> None:
+    torch = Api.model_validate(
+        {
+            "name": "torch.Tensor.to",
+            "kind": "method",
+            "signature": "(dtype, copy=False)",
+            "overloads": ["(other, copy=False)"],
+            "url": "https://x.org",
+            "summary": {"en": "f"},
+        }
+    )
+    target = _target(
+        [
+            {"torch": "copy", "mindspore": "copy", "kind": "same"},
+            {"torch": "other", "mindspore": "other", "kind": "same"},
+        ],
+        "(dtype=None, copy=False, other=None)",
+        recipe="method() | torch args: dtype=torch.float64 | mindspore args: dtype=mindspore.float64",
+    )
+    copy, other = plan(torch, target).rows
+    assert copy.values == {"torch": "True", "mindspore": "True"}
+    assert other.why_not == "no value: required in another overload than the recipe calls"
+
+
+def test_build_writes_why_a_row_did_not_run_on_both_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, "base")
+    assert main(["--root", str(root), "build", "--no-html"]) == 0
+    generated = root / "docs" / "generated"
+    english = (generated / "en" / "torch.nn.functional.hardtanh.md").read_text(encoding="utf-8")
+    chinese = (generated / "zh_CN" / "torch.nn.functional.hardtanh.md").read_text(encoding="utf-8")
+    assert (
+        "| input | x | Consistent function, different parameter names (not executed: the base call gives different "
+        "results in the two frameworks) |" in english
+    )
+    assert "| input | x | 功能一致，参数名不同（未执行：基础调用在两个框架中的结果不同） |" in chinese
