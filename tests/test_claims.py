@@ -119,6 +119,8 @@ def test_chinese_text_that_names_other_examples_than_the_english_is_a_located_er
         r"written '（见示例 ID）' in zh_CN",
         str(error),
     )
+
+
 def test_a_row_the_row_checks_executed_is_an_executed_claim(tmp_path: Path) -> None:
     path = _spec(tmp_path, "Names differ.")
     spec = load_spec(path)

@@ -117,7 +117,7 @@ def test_a_plan_pins_differing_defaults_and_one_sided_values_and_says_why_a_row_
     by_name = {rp.row.torch: rp for rp in found.rows}
     assert by_name["input"].by_base
     assert by_name["dim"].values == {"torch": "1", "mindspore": "1"}
-    assert by_name["eps"].values == {"torch": "5e-06", "mindspore": "5e-06"}
+    assert by_name["eps"].values == {"torch": "0.1", "mindspore": "0.1"}  # a tiny default becomes 0.1
     assert by_name["mode"].why_not == "no value: the default None needs the row's `value`"
     assert [rp.row.torch for rp in found.rows] == ["input", "dim", "eps", "mode"]  # claim rows only
 

@@ -100,7 +100,7 @@ def test_rows_text_round_trips() -> None:
 def test_the_project_has_no_compact_row_for_a_spec() -> None:
     specs = frozenset(p.stem for p in spec_paths(ROOT / "mappings"))
     table = load_table(table_paths(ROOT / "mappings"), specs=specs)
-    assert len(table.pairs) > 800
+    assert len(table.pairs) + len(specs) > 950  # a pair moves from a row to a page; together they cover the table
     assert not table.torch_names & specs
 
 
