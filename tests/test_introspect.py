@@ -176,7 +176,7 @@ def test_scaffold_loads_as_a_valid_spec(tmp_path: Path, torch_name: str, ms_name
 
 
 def test_scaffold_writes_a_default_with_no_source_form_as_ellipsis(tmp_path: Path) -> None:
-    # torch's `op` defaults to an enum member and `context_fn` to a function: their reprs are no Python
+    # torch's `op` defaults to a C++ enum member, whose repr is no Python; a function is written by its name
     for torch_name, ms_name, signature in (
         (
             "torch.distributed.all_reduce",
@@ -186,8 +186,8 @@ def test_scaffold_writes_a_default_with_no_source_form_as_ellipsis(tmp_path: Pat
         (
             "torch.utils.checkpoint.checkpoint",
             "mindspore.recompute",
-            "(function, *args, use_reentrant=None, context_fn=..., determinism_check='default', debug=False, "
-            "early_stop=True, **kwargs)",
+            "(function, *args, use_reentrant=None, context_fn=torch.utils.checkpoint.noop_context_fn, "
+            "determinism_check='default', debug=False, early_stop=True, **kwargs)",
         ),
     ):
         path = tmp_path / f"{torch_name}.yaml"
