@@ -30,16 +30,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
-from generator.model import Compare, Example, Parameter, Signature, Text
+from generator.files import write_atomic
+from generator.model import Compare, Example, Framework, Parameter, Signature, Text
 from generator.overview import Checks, Status
 from generator.table import Pair, Table
 
@@ -224,14 +223,15 @@ result = np.concatenate([a.astype(np.float64).ravel() for a in parts]) if parts 
 """
 
 
-def snippets(recipe: str, pair: Pair) -> dict[str, str]:
+def snippets(recipe: str, pair: Pair) -> dict[Framework, str]:
     """The code of both sides: each leaves the API's output in ``result`` and its shapes in ``shapes``."""
     kind, _, args = recipe.partition("(")
     args = f"({args}" if args else "()"
     kind, _, receiver = kind.partition("[")
     receiver = receiver.rstrip("]") or "x"
-    code: dict[str, str] = {}
-    for side, name in (("torch", pair.torch), ("mindspore", pair.mindspore)):
+    code: dict[Framework, str] = {}
+    sides: tuple[tuple[Framework, str], ...] = (("torch", pair.torch), ("mindspore", pair.mindspore))
+    for side, name in sides:
         module, leaf = name.rsplit(".", 1)
         imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
         if kind == "reduce":
@@ -296,7 +296,7 @@ def run_table(
                 results.append(CheckResult(pair.torch, pair.mindspore, None, "signature", "no recipe applies"))
                 continue
             code_of = snippets(recipe, pair)
-            key = _key(recipe, code_of, installed)
+            key = check_key(recipe, code_of, installed)
             known = _cached(cache, key, pair) if cache and not refresh else None
             if known is not None:
                 results.append(known)
@@ -305,7 +305,7 @@ def run_table(
             names = tuple(c.name for c in example.compare)
             outcomes = {}
             for side, code in code_of.items():
-                request = Request(side, code, f"<{pair.torch} -> {pair.mindspore}>", 1, names)  # type: ignore[arg-type]
+                request = Request(side, code, f"<{pair.torch} -> {pair.mindspore}>", 1, names)
                 outcomes[side] = run_request(request, pool=pool, cache=store, refresh=refresh)
             errors = [f"{side}: {o.error.strip().splitlines()[-1]}" for side, o in outcomes.items() if o.error]
             ms_error = outcomes["mindspore"].error
@@ -323,8 +323,8 @@ def run_table(
     return results
 
 
-def _key(recipe: str, code: Mapping[str, str], installed: str) -> str:
-    """The cache key of a check: what both sides run and every version involved."""
+def check_key(recipe: str, code: Mapping[Framework, str], installed: str) -> str:
+    """The cache key of a check (a table pair's or a row's): what both sides run and every version involved."""
     from generator.run import CACHE_FORMAT  # how snippets run is part of what a check found
 
     parts = [str(_CACHE_FORMAT), str(CACHE_FORMAT), recipe, code["torch"], code["mindspore"], installed, sys.version]
@@ -353,11 +353,11 @@ def cache_keys(table: Table) -> tuple[set[str], set[str]]:
         if recipe is None:
             continue
         code_of = snippets(recipe, pair)
-        checks.add(_key(recipe, code_of, installed))
+        checks.add(check_key(recipe, code_of, installed))
         sent = tuple(c.name for c in _example(recipe).compare)
         for side, code in code_of.items():
             where = f"<{pair.torch} -> {pair.mindspore}>"
-            runs.add(Cache.key(Request(side, code, where, 1, sent)))  # type: ignore[arg-type]
+            runs.add(Cache.key(Request(side, code, where, 1, sent)))
     return checks, runs
 
 
@@ -376,10 +376,7 @@ def _store(cache: Path, key: str, result: CheckResult) -> None:
     folder = cache / _CACHE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     data = {"recipe": result.recipe, "status": result.status, "detail": result.detail}
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    os.replace(tmp, folder / f"{key}.json")
+    write_atomic(folder / f"{key}.json", json.dumps(data))
 
 
 def check_table(

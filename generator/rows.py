@@ -33,20 +33,17 @@ cell's default), with their trainable parameters set to the same values.
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
+from generator.files import write_atomic
 from generator.model import Api, Compare, DiffKind, Example, Framework, Parameter, Row, Target, Text
-from generator.recipes import _HEAD, _INPUT_CODE, _NO_KERNEL, _RANDOM, _TAIL, guess
+from generator.recipes import _HEAD, _INPUT_CODE, _NO_KERNEL, _RANDOM, _TAIL, check_key, guess
 from generator.validate import Corpus, SpecFile
 
 CLAIM_KINDS = frozenset({DiffKind.SAME, DiffKind.RENAMED, DiffKind.DEFAULT_DIFFERS})
@@ -487,7 +484,7 @@ def check_target(
 
     def execute(varied: Mapping[Framework, tuple[str, str]] | None) -> tuple[str, str]:
         code = snippets(target_plan.recipe or "", names, target_plan.pins, varied=varied)
-        key = _key(target_plan.recipe or "", code, installed)
+        key = check_key(target_plan.recipe or "", code, installed)
         if cache is not None and not refresh:
             known = _cached(cache, key)
             if known is not None:
@@ -541,7 +538,7 @@ def cache_keys(corpus: Corpus) -> set[str]:
             calls = [None, *(_varied(rp) for rp in target_plan.rows if rp.executable and not rp.by_base)]
             for varied in calls:
                 code = snippets(target_plan.recipe, names, target_plan.pins, varied=varied)
-                keys.add(_key(target_plan.recipe, code, installed))
+                keys.add(check_key(target_plan.recipe, code, installed))
     return keys
 
 
@@ -572,15 +569,6 @@ def _run_both(code: dict[Framework, str], *, run: Runner, where: str, recipe: st
     return ("failed", "; ".join(problems)) if problems else ("passed", "")
 
 
-def _key(recipe: str, code: Mapping[Framework, str], installed: str) -> str:
-    """The cache key of a check: what both sides run and every version involved (as `generator.recipes`)."""
-    from generator.run import CACHE_FORMAT
-
-    parts = [str(_CACHE_FORMAT), str(CACHE_FORMAT), recipe, code["torch"], code["mindspore"], installed, sys.version]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-_CACHE_FORMAT = 1
 _CACHE_FOLDER = CACHE_FOLDER
 
 
@@ -596,10 +584,7 @@ def _cached(cache: Path, key: str) -> tuple[str, str] | None:
 def _store(cache: Path, key: str, found: tuple[str, str]) -> None:
     folder = cache / _CACHE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"status": found[0], "detail": found[1]}, handle)
-    os.replace(tmp, folder / f"{key}.json")
+    write_atomic(folder / f"{key}.json", json.dumps({"status": found[0], "detail": found[1]}))
 
 
 def pool_runner(pool: Any) -> Runner:
