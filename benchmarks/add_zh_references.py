@@ -55,7 +55,7 @@ def placements(en: str, zh: str) -> dict[int, list[str]]:
     if not missing:
         return {}
     english = split_sentences(en)
-    chinese = zh_sentences(zh)
+    chinese = [span for span in zh_sentences(zh) if not zh[span[0] : span[1]].lstrip().startswith("#")]  # no heading
     total_en = sum(len(s) for s in english) or 1
     where: dict[int, list[str]] = {}
     seen = 0
@@ -73,7 +73,7 @@ def placements(en: str, zh: str) -> dict[int, list[str]]:
 
         best = max(chinese, key=score)
         end = best[1]
-        while end > best[0] and zh[end - 1] in " \t":
+        while end > best[0] and zh[end - 1] in " \t；：;:":  # the marker goes before a list item's closing mark
             end -= 1
         for name in names:
             if name not in where.setdefault(end, []):
