@@ -332,9 +332,8 @@ def check_key(recipe: str, code: Mapping[Framework, str], installed: str) -> str
 
 
 _CACHE_FORMAT = 1
-_CACHE_FOLDER = "table"
-CACHE_FOLDER = _CACHE_FOLDER
-"""The folder of the example cache that holds the table checks' results."""
+CACHE_FOLDER = "table"
+"""The folder of the example cache that holds the table checks' results, failures included, as JSON."""
 
 
 def cache_keys(table: Table) -> tuple[set[str], set[str]]:
@@ -361,19 +360,16 @@ def cache_keys(table: Table) -> tuple[set[str], set[str]]:
     return checks, runs
 
 
-"""Beside the examples' cache: the outcome of each check, failures included, as JSON."""
-
-
 def _cached(cache: Path, key: str, pair: Pair) -> CheckResult | None:
     try:
-        data = json.loads((cache / _CACHE_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+        data = json.loads((cache / CACHE_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
         return CheckResult(pair.torch, pair.mindspore, data["recipe"], data["status"], data["detail"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _store(cache: Path, key: str, result: CheckResult) -> None:
-    folder = cache / _CACHE_FOLDER
+    folder = cache / CACHE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     data = {"recipe": result.recipe, "status": result.status, "detail": result.detail}
     write_atomic(folder / f"{key}.json", json.dumps(data))

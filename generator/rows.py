@@ -569,12 +569,9 @@ def _run_both(code: dict[Framework, str], *, run: Runner, where: str, recipe: st
     return ("failed", "; ".join(problems)) if problems else ("passed", "")
 
 
-_CACHE_FOLDER = CACHE_FOLDER
-
-
 def _cached(cache: Path, key: str) -> tuple[str, str] | None:
     try:
-        data = json.loads((cache / _CACHE_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+        data = json.loads((cache / CACHE_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
         status, detail = data["status"], data["detail"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -582,7 +579,7 @@ def _cached(cache: Path, key: str) -> tuple[str, str] | None:
 
 
 def _store(cache: Path, key: str, found: tuple[str, str]) -> None:
-    folder = cache / _CACHE_FOLDER
+    folder = cache / CACHE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{key}.json", json.dumps({"status": found[0], "detail": found[1]}))
 
