@@ -29,6 +29,7 @@ only ``(*args, **kwargs)`` gives way to the next:
 from __future__ import annotations
 
 import ast
+import ctypes
 import difflib
 import enum
 import functools
@@ -140,9 +141,9 @@ def api_kind(obj: Any) -> Kind:
     return "function"
 
 
-Source = Literal["inspect", "docstring", "stub", "schema"]
-"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs, or an operator schema
-(torch's ATen schema, a MindSpore kernel registration)."""
+Source = Literal["inspect", "docstring", "stub", "schema", "method table"]
+"""Where a signature was read: `inspect.signature`, a docstring, torch's type stubs, an operator schema
+(torch's ATen schema, a MindSpore kernel registration), or the C method table of a builtin (`_read_method_table`)."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,18 @@ class Reading:
     """Which reader gave them."""
     how: str
     """Where exactly, for a person to double-check, e.g. ``the constructor of torch.nn.Module``."""
+    variadic: bool = False
+    """Whether ``(*args)``/``(**kwargs)`` is the callable's real interface (`_read_variadic`), not a fallback."""
+
+    @property
+    def starred(self) -> bool:
+        """Whether no signature says more than ``(*args, **kwargs)``, whatever the reason."""
+        return all(_is_placeholder(s) for s in self.signatures)
 
     @property
     def placeholder(self) -> bool:
-        """Whether no signature says more than ``(*args, **kwargs)``."""
-        return all(_is_placeholder(s) for s in self.signatures)
+        """Whether no signature says more than ``(*args, **kwargs)`` and that is not what the callable defines."""
+        return self.starred and not self.variadic
 
 
 def read(qualname: str) -> Reading:
@@ -187,12 +195,20 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
     for reader in (
         (_read_class,)
         if inspect.isclass(obj)
-        else (_read_inspect, _read_docstring, _read_closure, _read_stub, _read_schema, _read_sections)
+        else (
+            _read_inspect,
+            _read_docstring,
+            _read_closure,
+            _read_stub,
+            _read_schema,
+            _read_sections,
+            _read_method_table,
+        )
     ):
         reading = reader(obj, name)
         if reading is None:
             continue
-        if not reading.placeholder:
+        if not reading.starred:
             return reading
         placeholder = placeholder or reading
     if inspect.isclass(obj):
@@ -203,12 +219,14 @@ def read_object(obj: Any, *, name: str) -> Reading | None:
             or _read_stub(obj, name)
             or _read_args(obj)
         )
-        if better is not None and not better.placeholder:
+        if better is not None and not better.starred:
             return better
     elif not inspect.isroutine(obj):
         inputs = _read_inputs(type(obj)) or _read_graph_op(obj)
-        if inputs is not None and not inputs.placeholder:
+        if inputs is not None and not inputs.starred:
             return inputs
+    if placeholder is not None and (variadic := _read_variadic(obj, placeholder)) is not None:
+        return variadic
     return placeholder
 
 
@@ -229,7 +247,7 @@ def _read_inspect(obj: Any, name: str) -> Reading | None:
 
 def _read_closure(obj: Any, name: str) -> Reading | None:
     inner = _wrapped(obj) if inspect.isfunction(obj) else []
-    readings = [(f, r) for f in inner if (r := read_object(f, name=name)) is not None and not r.placeholder]
+    readings = [(f, r) for f in inner if (r := read_object(f, name=name)) is not None and not r.starred]
     if not readings:
         return None
     signatures = tuple(dict.fromkeys(s for _, r in readings for s in r.signatures))
@@ -608,7 +626,7 @@ def _stub_constructor(module: str, name: str) -> Reading | None:
         if base == name:
             continue
         found = _stub_constructor(module, base) if base in classes else _runtime_base(base)
-        if found is not None and not found.placeholder:
+        if found is not None and not found.starred:
             return Reading(found.signatures, found.source, f"{found.how}, which {module}.{name} inherits in its stub")
     return None
 
@@ -774,7 +792,7 @@ def _star_names(obj: Any) -> set[str]:
 def _bound(func: Any, name: str) -> Reading | None:
     """The signatures of ``func`` without their first parameter, which a method binds to its tensor."""
     reading = read_object(func, name=name)
-    if reading is None or reading.placeholder:
+    if reading is None or reading.starred:
         return None
     trimmed: list[Signature] = []
     for signature in reading.signatures:
@@ -791,6 +809,132 @@ def _module(name: str) -> Any:
         return importlib.import_module(name)
     except ImportError:
         return None
+
+
+_METH_VARARGS, _METH_KEYWORDS, _METH_NOARGS, _METH_O = 0x1, 0x2, 0x4, 0x8
+_METH_BINDING = 0x10 | 0x20 | 0x40  # METH_CLASS, METH_STATIC, METH_COEXIST: how it binds, not what it takes
+_MAY_READ_METHOD_TABLE = sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 11)
+"""The offsets below are CPython 3.11's; another interpreter or version is not read."""
+_METHOD_DEF_OFFSET: dict[type, int] = {
+    types.BuiltinFunctionType: 16,  # PyCFunctionObject: PyObject_HEAD, then PyMethodDef *m_ml
+    types.MethodDescriptorType: 40,  # PyMethodDescrObject: PyObject_HEAD, d_type, d_name, d_qualname, d_method
+}
+
+
+class _MethodDef(ctypes.Structure):
+    """CPython's ``PyMethodDef``: one row of the method table a C extension hands to Python."""
+
+    _fields_ = [
+        ("ml_name", ctypes.c_char_p),
+        ("ml_meth", ctypes.c_void_p),
+        ("ml_flags", ctypes.c_int),
+        ("ml_doc", ctypes.c_char_p),
+    ]
+
+
+def _read_method_table(obj: Any, name: str) -> Reading | None:
+    """What the C method table says of a builtin with no signature anywhere else: nothing or one argument.
+
+    A C function or method descriptor points at its ``PyMethodDef``, whose
+    flags tell CPython how to call it: ``METH_NOARGS`` takes no argument
+    (``torch.get_autocast_ipu_dtype``), ``METH_O`` exactly one, positionally
+    (``torch.set_autocast_xla_enabled``); the table names no parameter, so
+    it is called ``arg``. ``METH_VARARGS`` and its kind say nothing and give
+    no reading. The flags are read with ctypes and nothing is called: only
+    for the exact types whose CPython 3.11 layout the offsets describe, on
+    a 64-bit CPython 3.11, and only when the row's name is the callable's
+    own, which proves the pointer read is the method table row.
+    """
+    offset = _METHOD_DEF_OFFSET.get(type(obj))
+    if offset is None or not _MAY_READ_METHOD_TABLE or ctypes.sizeof(ctypes.c_void_p) != 8:
+        return None
+    if type(obj).__basicsize__ != 56:  # both structs end with a vectorcall pointer: 7 words in 3.11
+        return None
+    address = ctypes.c_void_p.from_address(id(obj) + offset).value
+    if not address:
+        return None
+    row = _MethodDef.from_address(address)
+    own = getattr(obj, "__name__", None)
+    if not isinstance(row.ml_name, bytes) or row.ml_name.decode("utf-8", "replace") != own:
+        return None
+    convention = row.ml_flags & ~_METH_BINDING
+    if convention == _METH_NOARGS:
+        return Reading((Signature(()),), "method table", "the C method table (METH_NOARGS: no arguments)")
+    if convention == _METH_O:
+        signature = Signature((Parameter("arg", "positional"),))
+        return Reading((signature,), "method table", "the C method table (METH_O: one positional argument, unnamed)")
+    return None
+
+
+def _read_variadic(obj: Any, reading: Reading) -> Reading | None:
+    """``reading`` marked as the callable's real interface when it is only ``*args``/``**kwargs`` by definition.
+
+    The rule: a reading that no reader could better is *variadic by
+    definition* when ``inspect`` read it from the callable's own Python
+    ``def`` in the framework (a function or method, or the ``__init__`` the
+    class itself defines) and that ``def`` reads its ``*args``/``**kwargs``
+    itself without passing them on whole (``torch.nn.Container(**kwargs)``
+    adds each keyword as a submodule; ``mindspore.nn.SequentialCell(*args)``
+    takes cells or one list of them); or when the callable is an exception
+    class built by ``BaseException``'s constructor, which keeps any
+    positional arguments as its message: ``(*args)``.
+
+    Everything else that shows only stars stays a placeholder: a ``def`` that
+    forwards them whole is a wrapper of something else (``Tensor.itemset``),
+    one that ignores them says nothing (a ``__call__`` whose body is
+    ``pass``), a ``__wrapped__`` function is not its own definition, a
+    callable instance runs its class's ``__call__``, which serves every
+    instance (each graph primitive is a ``Primitive``), and C code or a
+    stub (pybind11's generic ``(*args, **kwargs)``) cannot be checked.
+    """
+    if not reading.starred or reading.source != "inspect":
+        return None
+    if inspect.isclass(obj):
+        if issubclass(obj, BaseException) and all(
+            k.__module__ == "builtins" for k in obj.__mro__ if "__init__" in vars(k) or "__new__" in vars(k)
+        ):
+            signature = Signature((Parameter("args", "var_positional"),))
+            how = f"the constructor of BaseException, which {obj.__name__} inherits: any positional arguments"
+            return Reading((signature,), "inspect", how, variadic=True)
+        definition = vars(obj).get("__init__")
+    elif inspect.isfunction(obj):
+        definition = obj
+    else:
+        return None
+    if not inspect.isfunction(definition) or hasattr(definition, "__wrapped__"):
+        return None
+    if _origin(definition).split(".")[0] not in ("torch", "mindspore"):
+        return None
+    if reading.signatures != (_from_inspect(inspect.signature(definition)),):
+        return None  # read from another def than this one (an inherited or a wrapped one)
+    stars = _reads_its_stars(definition)
+    if stars is None:
+        return None
+    where = f"{definition.__module__}.{definition.__qualname__}"
+    how = f"inspect.signature of {where}, which reads its {stars} itself"
+    return Reading(reading.signatures, "inspect", how, variadic=True)
+
+
+def _reads_its_stars(func: Any) -> str | None:
+    """``*args`` or ``**kwargs`` (or both) when ``func`` reads them in its body and never passes them on whole."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0]
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    stars = {a.arg: f"{prefix}{a.arg}" for prefix, a in (("*", node.args.vararg), ("**", node.args.kwarg)) if a}
+    read: set[str] = set()
+    for inner in (n for stmt in node.body for n in ast.walk(stmt)):
+        if isinstance(inner, ast.Call):
+            passed = [a.value for a in inner.args if isinstance(a, ast.Starred)]
+            passed += [k.value for k in inner.keywords if k.arg is None]
+            if any(isinstance(p, ast.Name) and p.id in stars for p in passed):
+                return None  # f(*args) or f(**kwargs): a wrapper; what it takes is the callee's
+        if isinstance(inner, ast.Name) and inner.id in stars:
+            read.add(inner.id)
+    return " and ".join(stars[n] for n in stars if n in read) or None
 
 
 def _read_graph_op(obj: Any) -> Reading | None:
@@ -829,7 +973,7 @@ def _read_graph_op(obj: Any) -> Reading | None:
     primitive = getattr(_module("mindspore.ops.primitive"), "Primitive", None)
     if isinstance(name, str) and primitive is not None and isinstance(obj, primitive):
         for reader in (_read_primitive_class, _read_bprop, _read_fprop, _read_kernel):
-            if (reading := reader(obj, name)) is not None and not reading.placeholder:
+            if (reading := reader(obj, name)) is not None and not reading.starred:
                 return reading
     return _read_compiled_from(obj)
 
@@ -910,7 +1054,7 @@ def _read_compiled_from(obj: Any) -> Reading | None:
         return None
     name = getattr(source, "__name__", "")
     reading = read_object(source, name=name)
-    if reading is None or reading.placeholder:
+    if reading is None or reading.starred:
         return None
     where = f"{getattr(source, '__module__', '')}.{getattr(source, '__qualname__', name)}"
     return Reading(reading.signatures, reading.source, f"{reading.how} of {where}, which MindSpore compiles into it")
