@@ -1420,6 +1420,11 @@ class Draft:
             line = f"{name}: {what} from {reading.how}"
             if reading.placeholder:
                 line += "; only (*args, **kwargs): write the real parameters by hand"
+            elif reading.variadic:
+                line += "; variadic by its own definition: say in the summary what the arguments are"
+            elif reading.source == "method table":  # exact about how many; names none
+                if any(s.parameters for s in reading.signatures):
+                    line += "; the method table names no parameter: take the name from the documentation"
             elif reading.source != "inspect":
                 line += "; check names and defaults against the documentation"
             lines.append(line)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import introspect
 from generator.cli import main
 from generator.errors import ApiNotFoundError
 from generator.introspect import (
+    Draft,
     api_kind,
     doc_url,
     drift,
@@ -474,13 +476,141 @@ def test_each_kind_of_callable_gets_its_real_signature(name: str, source: str, h
     [
         # a generic primitive's docstring is Primitive's, whose Args are the constructor's (name): not its inputs
         ("mindspore.ops.typeof", "nothing installed names the inputs of Primitive('typeof')"),
-        ("mindspore.ops.zip_operation", "its __call__(self, *args) is all MindSpore states"),
-        ("mindspore.Tensor.itemset", "its Args section documents its *args, not a parameter named args"),
-        ("mindspore.nn.SequentialCell", "variadic by design"),
+        ("mindspore.ops.zip_operation", "its __call__(self, *args) is all MindSpore states, and its body is pass"),
+        ("mindspore.Tensor.itemset", "it passes its *args on whole to tensor_itemset: a wrapper"),
+        ("torch.fork", "a C function whose docstring is pybind11's generic (*args, **kwargs)"),
+        ("torch.nn.functional.has_torch_function_variadic", "a C function: only its stub says (*args)"),
+        ("torch.StorageBase", "a C class whose __new__ shows (*args, **kwargs)"),
     ],
 )
 def test_what_nothing_states_stays_a_placeholder(name: str, why: str) -> None:
-    assert read(name).placeholder, why
+    reading = read(name)
+    assert reading.placeholder, why
+    assert not reading.variadic
+
+
+@pytest.mark.parametrize(
+    ("name", "signature", "how"),
+    [
+        ("torch.sym_sum", "(*args)", "inspect.signature of torch.sym_sum, which reads its *args itself"),
+        (
+            "torch.nn.Container",
+            "(**kwargs)",
+            "inspect.signature of torch.nn.modules.container.Container.__init__, which reads its **kwargs itself",
+        ),
+        (
+            "mindspore.nn.SequentialCell",
+            "(*args)",
+            "inspect.signature of mindspore.nn.layer.container.SequentialCell.__init__, which reads its *args itself",
+        ),
+        (
+            "mindspore.nn.CellDict",
+            "(*args, **kwargs)",
+            "inspect.signature of mindspore.nn.layer.container.CellDict.__init__, "
+            "which reads its *args and **kwargs itself",
+        ),
+        (  # RuntimeError.__init__ shows (*args, **kwargs), but BaseException refuses keywords
+            "torch.linalg.LinAlgError",
+            "(*args)",
+            "the constructor of BaseException, which _LinAlgError inherits: any positional arguments",
+        ),
+    ],
+)
+def test_a_callable_defined_with_only_stars_is_variadic_not_a_placeholder(name: str, signature: str, how: str) -> None:
+    reading = read(name)
+    assert ([str(s) for s in reading.signatures], reading.how) == ([signature], how)
+    assert reading.variadic and reading.starred and not reading.placeholder
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mindspore.mint.add",  # generated dispatcher: def add(*args, **kwargs) forwards both to an overload table
+        "torch.nn.functional.max_pool2d",  # boolean_dispatch: reads *args, then passes them on to the function chosen
+        "torch.unique",  # the same dispatch wrapper
+    ],
+)
+def test_a_wrapper_is_never_variadic_by_definition(name: str) -> None:
+    """Even with the docstring and closure readers left out, the rule refuses what passes its stars on."""
+    obj = resolve(name)
+    starred = introspect._read_inspect(obj, name.rsplit(".", 1)[1])
+    assert starred is not None and starred.starred
+    assert introspect._read_variadic(obj, starred) is None
+    assert introspect._reads_its_stars(obj) is None  # for this reason: it passes them on whole
+    assert not read(name).starred  # what it reads instead
+
+
+def _reads(*args: object, **kwargs: object) -> int:
+    return len(args) + len(kwargs)
+
+
+def _forwards(*args: object, **kwargs: object) -> int:
+    if not args:
+        return 0
+    return _reads(*args, **kwargs)
+
+
+def _ignores(*args: object) -> None:
+    pass
+
+
+def test_only_a_def_that_reads_its_stars_defines_them() -> None:
+    assert introspect._reads_its_stars(_reads) == "*args and **kwargs"
+    assert introspect._reads_its_stars(_forwards) is None
+    assert introspect._reads_its_stars(_ignores) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "signature", "how"),
+    [
+        # builtin_function_or_method, flags 0x4 and 0x8
+        ("torch.get_autocast_ipu_dtype", "()", "the C method table (METH_NOARGS: no arguments)"),
+        ("torch.set_autocast_xla_enabled", "(arg, /)", "the C method table (METH_O: one positional argument, unnamed)"),
+        # method_descriptor of mindspore's TensorPy, flags 0x4
+        ("mindspore.Tensor.wait_pipeline", "()", "the C method table (METH_NOARGS: no arguments)"),
+    ],
+)
+def test_a_builtin_with_no_other_signature_is_read_from_its_method_table(name: str, signature: str, how: str) -> None:
+    reading = read(name)
+    assert (reading.source, [str(s) for s in reading.signatures], reading.how) == ("method table", [signature], how)
+
+
+def test_the_method_table_reads_each_calling_convention_of_python_builtins() -> None:
+    assert [str(s) for s in _table(len).signatures] == ["(arg, /)"]  # METH_O
+    assert [str(s) for s in _table(dict.keys).signatures] == ["()"]  # a method descriptor, METH_NOARGS
+    assert introspect._read_method_table(print, "print") is None  # METH_FASTCALL | METH_KEYWORDS
+    assert introspect._read_method_table(_reads, "_reads") is None  # not a C function
+
+
+def _table(obj: object) -> introspect.Reading:
+    reading = introspect._read_method_table(obj, getattr(obj, "__name__", ""))
+    assert reading is not None
+    return reading
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mindspore.Tensor.data_sync",  # method_descriptor, METH_VARARGS (0x1)
+        "mindspore.Tensor.from_dlpack",  # static method, METH_VARARGS | METH_STATIC (0x21)
+    ],
+)
+def test_a_varargs_builtin_stays_without_a_signature(name: str) -> None:
+    assert introspect._read_method_table(resolve(name), name.rsplit(".", 1)[1]) is None
+    with pytest.raises(ApiNotFoundError):
+        read(name)
+
+
+def test_new_says_what_the_method_table_and_a_variadic_definition_leave_to_check() -> None:
+    names = ("torch.set_autocast_xla_enabled", "torch.get_autocast_xla_dtype", "mindspore.nn.CellList")
+    assert Draft("", {name: read(name) for name in names}).provenance() == [
+        "torch.set_autocast_xla_enabled: signature from the C method table (METH_O: one positional argument, "
+        "unnamed); the method table names no parameter: take the name from the documentation",
+        "torch.get_autocast_xla_dtype: signature from the C method table (METH_NOARGS: no arguments)",
+        "mindspore.nn.CellList: signature from inspect.signature of mindspore.nn.layer.container.CellList.__init__, "
+        "which reads its *args and **kwargs itself; variadic by its own definition: "
+        "say in the summary what the arguments are",
+    ]
 
 
 @pytest.mark.parametrize(
