@@ -21,7 +21,13 @@ only ``(*args, **kwargs)`` gives way to the next:
   or its documented sections; for classes built in C or primitives exported
   as instances, the ``Args:`` or ``Inputs:`` section of the class docstring;
   for graph primitives and ``MultitypeFuncGraph``s exported as generic
-  instances, what MindSpore's Python sources register for them (`_read_graph_op`).
+  instances, what MindSpore's Python sources register for them (`_read_graph_op`);
+- last, for a C function or method with nothing else, the calling
+  convention in its C method table (`_read_method_table`): no arguments,
+  or one.
+
+A reading that stays ``(*args, **kwargs)`` is a placeholder, unless the
+callable's own definition is variadic (`_read_variadic`: ``Reading.variadic``).
 
 `walk` reads a whole namespace (benchmarks/bench_introspect.py).
 """
