@@ -167,6 +167,8 @@ def test_drift_names_every_difference() -> None:
         ("torch.Tensor.amax", "mindspore.Tensor.amax"),
         ("torch.sum", "mindspore.mint.sum"),  # torch's two overloads
         ("torch.nn.Tanh", "mindspore.nn.Tanh"),  # no parameters on either side
+        ("torch.nn.Container", "mindspore.nn.CellDict"),  # variadic by definition
+        ("torch.set_autocast_xla_enabled", "mindspore.Tensor.wait_pipeline"),  # method table: (arg, /) and ()
     ],
 )
 def test_scaffold_loads_as_a_valid_spec(tmp_path: Path, torch_name: str, ms_name: str) -> None:
