@@ -817,7 +817,7 @@ def _module(name: str) -> Any:
         return None
 
 
-_METH_VARARGS, _METH_KEYWORDS, _METH_NOARGS, _METH_O = 0x1, 0x2, 0x4, 0x8
+_METH_NOARGS, _METH_O = 0x4, 0x8  # the two conventions that say how many arguments; METH_VARARGS (0x1) does not
 _METH_BINDING = 0x10 | 0x20 | 0x40  # METH_CLASS, METH_STATIC, METH_COEXIST: how it binds, not what it takes
 _MAY_READ_METHOD_TABLE = sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 11)
 """The offsets below are CPython 3.11's; another interpreter or version is not read."""
