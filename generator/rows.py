@@ -137,6 +137,23 @@ class RowPlan:
         """Whether the plan runs the row (by the base call or a varied one)."""
         return self.why_not is None
 
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The varied keyword as each side passes it, ``name=value``, once where both are alike.
+
+        Empty when the row is not varied, or varied with a tensor (an input of
+        the recipe, or ``u(SHAPE)``), which a page cannot show as a value.
+        """
+        if not self.values or (isinstance(self.row.value, str) and _INPUT.fullmatch(self.row.value)):
+            return ()
+        sides: tuple[Framework, ...] = ("torch", "mindspore")
+        return tuple(dict.fromkeys(f"{_name(self.row, side)}={self.values[side]}" for side in sides))
+
+    @property
+    def tensor(self) -> bool:
+        """Whether the row is varied with a tensor rather than a value a page can show."""
+        return bool(self.values) and not self.shown
+
 
 @dataclass(frozen=True)
 class TargetPlan:

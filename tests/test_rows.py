@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.model import Api, Parameter, Target
-from generator.render import make_env, render_page
+from generator.render import make_env, render_page, table_rows, words
 from generator.rows import (
     RowResult,
     check_target,
@@ -167,8 +167,32 @@ def test_a_row_without_a_value_is_not_executed_in_the_report_and_on_the_page(poo
     english = render_page(spec.spec, lang="en", env=env)
     chinese = render_page(spec.spec, lang="zh_CN", env=env)
     assert "| weight | weight | Consistent function (not executed: no row check runs this claim) |" in english
-    assert "| reduction | reduction | Consistent function |" in english
+    assert "| reduction | reduction | Consistent function (checked with `reduction='sum'`) |" in english
     assert "（未执行：没有行检查运行此声明）" in chinese
+
+
+def test_a_row_checked_with_a_varied_value_says_which_value_on_both_pages() -> None:
+    spec = load_spec(TRUE).spec
+    env = make_env(ROOT / "templates")
+    english = render_page(spec, lang="en", env=env)
+    chinese = render_page(spec, lang="zh_CN", env=env)
+    assert "| input | input | Consistent function |" in english  # run by the base call: no value to name
+    assert "| min\\_val | min\\_val | Consistent function (checked with `min_val=-0.5`) |" in english
+    assert "| max\\_val | max\\_val | Consistent function (checked with `max_val=0.75`) |" in english
+    assert "| min\\_val | min\\_val | 功能一致（已用 `min_val=-0.5` 验证） |" in chinese
+    assert "| max\\_val | max\\_val | 功能一致（已用 `max_val=0.75` 验证） |" in chinese
+    target = _target(
+        [
+            {"torch": "dim", "mindspore": "axis", "kind": "renamed"},
+            {"torch": "mode", "mindspore": "mode", "kind": "same", "value": "u(3)"},
+        ],
+        "(x, axis=0, mode=None)",
+        recipe="call(x)",
+    )
+    dim, mode = table_rows(target, words(env, "en"), TORCH)
+    assert dim.difference.endswith("different parameter names (checked with `dim=1` / `axis=1`)")
+    assert mode.difference.endswith("Consistent function (checked with another tensor)")
+    assert table_rows(target, words(env, "zh_CN"), TORCH)[1].difference.endswith("（已用另一个张量验证）")
 
 
 def test_results_are_cached_by_what_runs(pool: WorkerPool, tmp_path: Path) -> None:
