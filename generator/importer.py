@@ -182,8 +182,12 @@ class Wording:
     """Whether the cell reads as kinds followed by an optional note, so no person need confirm it."""
 
 
-_NOT_EXECUTED = re.compile(r"\s*(\(not executed: [^()]*\)|（未执行：[^（）]*）)")
-"""The mark a rendered page puts on a row no row check runs (``templates/words.*.jinja``): not the spec's text."""
+_NOT_EXECUTED = re.compile(
+    r"\s*(\(not executed: [^()]*\)|（未执行：[^（）]*）"
+    r"|\(checked with (?:another tensor|`[^`]*`(?: / `[^`]*`)*)\)|（已用(?:另一个张量| `[^`]*`(?: / `[^`]*`)* )验证）)"
+)
+"""The mark a rendered page puts on a row no row check runs, or on one checked with a varied value
+(``templates/words.*.jinja``): not the spec's text."""
 
 
 def read_difference(text: str) -> Wording:

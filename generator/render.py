@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jinja2
 
@@ -22,6 +22,9 @@ from generator.model import LANGUAGES, Api, Category, DiffKind, Example, Row, Sp
 from generator.overview import Checks, overview_groups, rules_table
 from generator.prose import SUBSETS, Written, to_markdown
 from generator.table import Table
+
+if TYPE_CHECKING:
+    from generator.rows import RowPlan
 
 Outputs = Mapping[tuple[str, str, str], str]
 """Captured stdout of one spec's snippets by (target id, example id, framework)."""
@@ -236,10 +239,13 @@ def table_rows(
     CPU kernel, the base call disagrees, both sides refuse the value), with why.
     """
     unexecuted: dict[int, str] = {}
+    checked: dict[int, str] = {}
     if torch is not None:
         from generator.rows import plan
 
-        unexecuted = {rp.index: str(words.not_executed) for rp in plan(torch, target).rows if not rp.executable}
+        planned = plan(torch, target).rows
+        unexecuted = {rp.index: str(words.not_executed) for rp in planned if not rp.executable}
+        checked = {rp.index: checked_text(rp, words) for rp in planned if rp.executable and rp.values}
     because: Mapping[str, str] = getattr(words, "not_executed_because", {})
     for (target_id, index), reason in (row_checks or {}).items():
         if target_id == target.id and index not in unexecuted:
@@ -253,6 +259,8 @@ def table_rows(
         difference = difference_text(row, words, written=written)
         if i in unexecuted:
             difference = Safe(difference + unexecuted[i])
+        elif i in checked:
+            difference = Safe(difference + checked[i])
         rows.append(
             TableRow(
                 category=words.category_column[row.category] if n == 1 else "",
@@ -263,6 +271,20 @@ def table_rows(
             )
         )
     return rows
+
+
+def checked_text(row: RowPlan, words: Words) -> str:
+    """What a row checked with a varied value appends to its Difference: the value each side was given.
+
+    Empty where the words (a project's own copy of older templates) have no ``checked_with``.
+    """
+    template: str = getattr(words, "checked_with", "")
+    if not template:
+        return ""
+    if row.tensor:
+        return str(getattr(words, "checked_with_tensor", ""))
+    shown = str(getattr(words, "checked_with_separator", " / ")).join(code(s.replace("|", "\\|")) for s in row.shown)
+    return str(fill(template, values=Safe(shown)))
 
 
 def page_name(spec: Spec) -> Safe:

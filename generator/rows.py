@@ -22,6 +22,11 @@ rows are executed by the base call itself.
 A recipe may end with ``| torch args: K=V, ...`` (or ``mindspore``), keyword
 arguments for one side only, and ``| torch: EXPR`` (or ``mindspore``), an
 expression over ``result`` that side compares instead (`side_arguments`).
+``| mindspore setup: STATEMENT`` (or ``torch``) runs a statement on that side
+before the call, or, in an ``optimizer`` recipe, once the optimizer is built
+and before its steps (`side_setup`); ``| torch grad: EXPR`` (or
+``mindspore``), in an ``optimizer`` recipe, gives that side's optimizer an
+expression over ``grad``, the fixed gradient tensor, instead (a sparse one).
 
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
 ``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
@@ -131,6 +136,23 @@ class RowPlan:
     def executable(self) -> bool:
         """Whether the plan runs the row (by the base call or a varied one)."""
         return self.why_not is None
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The varied keyword as each side passes it, ``name=value``, once where both are alike.
+
+        Empty when the row is not varied, or varied with a tensor (an input of
+        the recipe, or ``u(SHAPE)``), which a page cannot show as a value.
+        """
+        if not self.values or (isinstance(self.row.value, str) and _INPUT.fullmatch(self.row.value)):
+            return ()
+        sides: tuple[Framework, ...] = ("torch", "mindspore")
+        return tuple(dict.fromkeys(f"{_name(self.row, side)}={self.values[side]}" for side in sides))
+
+    @property
+    def tensor(self) -> bool:
+        """Whether the row is varied with a tensor rather than a value a page can show."""
+        return bool(self.values) and not self.shown
 
 
 @dataclass(frozen=True)
@@ -321,19 +343,21 @@ _OPTIMIZER = {
     "torch": """start = np.array([0.5, -1.0, 2.0], dtype=np.float32)
 w = torch.nn.Parameter(T(start.copy()))
 optimizer = {api}([w]{kwargs})
-for g in ([0.3, -0.2, 0.1], [0.1, 0.4, -0.5]):
-    w.grad = T(np.array(g, dtype=np.float32))
+{setup}for g in ([0.3, -0.2, 0.1], [0.1, 0.4, -0.5]):
+    w.grad = {grad}
     optimizer.step()
 result = w
 """,
     "mindspore": """start = np.array([0.5, -1.0, 2.0], dtype=np.float32)
 w = mindspore.Parameter(T(start.copy()), name="w")
 optimizer = {api}([w]{kwargs})
-for g in ([0.3, -0.2, 0.1], [0.1, 0.4, -0.5]):
-    optimizer((T(np.array(g, dtype=np.float32)),))
+{setup}for g in ([0.3, -0.2, 0.1], [0.1, 0.4, -0.5]):
+    optimizer(({grad},))
 result = w
 """,
 }
+_GRAD = "T(np.array(g, dtype=np.float32))"
+"""The fixed gradient of one step, as the ``optimizer`` recipe passes it unless ``| SIDE grad:`` says otherwise."""
 
 
 _CAST = {
@@ -358,6 +382,7 @@ def snippets(
     layer given a ``dtype`` is called on inputs of that dtype; a reduction is
     varied only where it is given a dimension (``keepdim`` needs one in torch).
     """
+    setups, grads = side_setup(recipe), side_grad(recipe)
     recipe, picks = _picks(recipe)
     kind, receiver, args = _parts(recipe)
     called = recipe[recipe.index(f"({args})") + len(args) + 2 :].strip() if "(" in recipe else ""
@@ -380,9 +405,13 @@ def snippets(
             cast = _CAST[side].format(dtype=dtype) if dtype else ""
             body = f"{cast}layer = {api}({joined})\n{_LAYER[side]}result = layer{called}\n"
         elif kind == "optimizer":
-            body = _OPTIMIZER[side].format(api=api, kwargs=(f", {args}" if args else "") + kw)
+            grad = f"(lambda grad: {grads[side]})({_GRAD})" if side in grads else _GRAD
+            setup = f"{setups[side]}\n" if side in setups else ""
+            body = _OPTIMIZER[side].format(api=api, kwargs=(f", {args}" if args else "") + kw, setup=setup, grad=grad)
         else:
             body = f"result = {api}({joined})\n"
+        if side in setups and kind != "optimizer":
+            body = f"{setups[side]}\n{body}"
         if side in picks:
             body += f"result = {picks[side]}\n"
         if kind == "random":
@@ -396,7 +425,7 @@ def snippets(
 _EXTRA_INPUTS = {"x1": "x1 = u(1)\n"}
 """Inputs beyond those of `generator.recipes`: ``x1``, a one-element tensor (for ``item``)."""
 
-_PICK = re.compile(r"\s*\|\s*(torch|mindspore)( args)?:\s*([^|]+)")
+_PICK = re.compile(r"\s*\|\s*(torch|mindspore)( args| setup| grad)?:\s*([^|]+)")
 
 
 def _picks(recipe: str) -> tuple[str, dict[Framework, str]]:
@@ -413,12 +442,27 @@ def _picks(recipe: str) -> tuple[str, dict[Framework, str]]:
     return call.strip(), picks
 
 
+def side_setup(recipe: str) -> dict[Framework, str]:
+    """The statement a recipe runs on one side before its call or steps: ``| mindspore setup: STATEMENT``."""
+    return _side_text(recipe, " setup")
+
+
+def side_grad(recipe: str) -> dict[Framework, str]:
+    """The gradient an ``optimizer`` recipe gives one side, over ``grad``: ``| torch grad: grad.to_sparse()``."""
+    return _side_text(recipe, " grad")
+
+
+def _side_text(recipe: str, option: str) -> dict[Framework, str]:
+    _, bar, rest = recipe.partition(" |")
+    return {m.group(1): m.group(3).strip() for m in _PICK.finditer(bar + rest) if m.group(2) == option}  # type: ignore[misc]
+
+
 def side_arguments(recipe: str) -> dict[Framework, list[tuple[str, str]]]:
     """The keyword arguments a recipe gives one side only: ``| mindspore args: approximate=False``."""
     found: dict[Framework, list[tuple[str, str]]] = {"torch": [], "mindspore": []}
     _, bar, rest = recipe.partition(" |")
     for match in _PICK.finditer(bar + rest):
-        if match.group(2):
+        if match.group(2) == " args":
             for arg in _split(match.group(3)):
                 name, _, value = arg.partition("=")
                 found[match.group(1)].append((name.strip(), value.strip()))  # type: ignore[index]

@@ -73,7 +73,7 @@ def test_rprop_page_has_the_reference_structure() -> None:
     ]
     assert "| Categories | Subcategories | PyTorch | MindSpore | Difference |" in page
     assert "For more information, see [torch.optim.Rprop](<https://docs.pytorch.org/" in page
-    assert "onsistent function, different parameter names and default values |" in page
+    assert "onsistent function, different parameter names and default values (checked with `lr=0.005` / " in page
 
 
 def _row(*kinds: DiffKind, torch: str | None = "a", ms: str | None = "b", note: str | None = None) -> Row:

@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.model import Api, Parameter, Target
-from generator.render import make_env, render_page
+from generator.render import make_env, render_page, table_rows, words
 from generator.rows import (
     RowResult,
     check_target,
@@ -24,6 +24,8 @@ from generator.rows import (
     row_errors,
     rule_value,
     side_arguments,
+    side_grad,
+    side_setup,
     snippets,
 )
 from generator.run import WorkerPool
@@ -165,8 +167,32 @@ def test_a_row_without_a_value_is_not_executed_in_the_report_and_on_the_page(poo
     english = render_page(spec.spec, lang="en", env=env)
     chinese = render_page(spec.spec, lang="zh_CN", env=env)
     assert "| weight | weight | Consistent function (not executed: no row check runs this claim) |" in english
-    assert "| reduction | reduction | Consistent function |" in english
+    assert "| reduction | reduction | Consistent function (checked with `reduction='sum'`) |" in english
     assert "（未执行：没有行检查运行此声明）" in chinese
+
+
+def test_a_row_checked_with_a_varied_value_says_which_value_on_both_pages() -> None:
+    spec = load_spec(TRUE).spec
+    env = make_env(ROOT / "templates")
+    english = render_page(spec, lang="en", env=env)
+    chinese = render_page(spec, lang="zh_CN", env=env)
+    assert "| input | input | Consistent function |" in english  # run by the base call: no value to name
+    assert "| min\\_val | min\\_val | Consistent function (checked with `min_val=-0.5`) |" in english
+    assert "| max\\_val | max\\_val | Consistent function (checked with `max_val=0.75`) |" in english
+    assert "| min\\_val | min\\_val | 功能一致（已用 `min_val=-0.5` 验证） |" in chinese
+    assert "| max\\_val | max\\_val | 功能一致（已用 `max_val=0.75` 验证） |" in chinese
+    target = _target(
+        [
+            {"torch": "dim", "mindspore": "axis", "kind": "renamed"},
+            {"torch": "mode", "mindspore": "mode", "kind": "same", "value": "u(3)"},
+        ],
+        "(x, axis=0, mode=None)",
+        recipe="call(x)",
+    )
+    dim, mode = table_rows(target, words(env, "en"), TORCH)
+    assert dim.difference.endswith("different parameter names (checked with `dim=1` / `axis=1`)")
+    assert mode.difference.endswith("Consistent function (checked with another tensor)")
+    assert table_rows(target, words(env, "zh_CN"), TORCH)[1].difference.endswith("（已用另一个张量验证）")
 
 
 def test_results_are_cached_by_what_runs(pool: WorkerPool, tmp_path: Path) -> None:
@@ -348,6 +374,65 @@ def test_rows_run_with_picks_and_one_sided_arguments(pool: WorkerPool, tmp_path:
     path.write_text(text, encoding="utf-8")
     _, results = _check(path, pool)
     assert [(r.row.torch, r.status) for r in results] == [("input", "base")]  # hardtanh(0, 6) is relu6
+
+
+SETUP = ROWS / "setup" / "mappings"
+OPTIMIZERS = {"torch": "torch.optim.SGD", "mindspore": "mindspore.mint.optim.SGD"}
+
+
+def test_an_optimizer_recipe_runs_one_sides_setup_and_gradient_and_leaves_the_others_code_alone() -> None:
+    plain = snippets("optimizer(momentum=0.9)", OPTIMIZERS, {"torch": [], "mindspore": []})
+    assert "optimizer = torch.optim.SGD([w], momentum=0.9)\nfor g in " in plain["torch"]
+    assert "    w.grad = T(np.array(g, dtype=np.float32))\n" in plain["torch"]
+    assert "    optimizer((T(np.array(g, dtype=np.float32)),))\n" in plain["mindspore"]
+    recipe = "optimizer(momentum=0.9) | mindspore setup: optimizer = mindspore.jit(optimizer) | torch grad: grad * 2"
+    assert side_setup(recipe) == {"mindspore": "optimizer = mindspore.jit(optimizer)"}
+    assert side_grad(recipe) == {"torch": "grad * 2"}
+    assert side_arguments(recipe) == {"torch": [], "mindspore": []}
+    code = snippets(recipe, OPTIMIZERS, {"torch": [], "mindspore": []})
+    assert (
+        "optimizer = mindspore.mint.optim.SGD([w], momentum=0.9)\noptimizer = mindspore.jit(optimizer)\nfor g in "
+        in code["mindspore"]
+    )
+    assert "    w.grad = (lambda grad: grad * 2)(T(np.array(g, dtype=np.float32)))\n" in code["torch"]
+    assert code["mindspore"].replace("optimizer = mindspore.jit(optimizer)\n", "") == plain["mindspore"]
+    called = snippets(
+        "call(x) | torch setup: x = x * 2",
+        {"torch": "torch.abs", "mindspore": "mindspore.ops.abs"},
+        {"torch": [], "mindspore": []},
+    )
+    assert "x = x * 2\nresult = torch.abs(x)\n" in called["torch"]
+
+
+def test_a_mint_optimizer_compiled_by_its_setup_runs_its_rows(pool: WorkerPool, tmp_path: Path) -> None:
+    _, results = _check(SETUP / "torch.optim.SGD.yaml", pool)
+    assert {r.row.torch: r.status for r in results} == {
+        "params": "base",
+        "lr": "passed",
+        "momentum": "base",  # the recipe passes it
+        "dampening": "passed",
+        "weight_decay": "passed",
+        "nesterov": "passed",
+        "maximize": "passed",
+    }
+    eager = tmp_path / "torch.optim.SGD.yaml"
+    text = (SETUP / "torch.optim.SGD.yaml").read_text(encoding="utf-8")
+    eager.write_text(text.replace(" | mindspore setup: optimizer = mindspore.jit(optimizer)", ""), encoding="utf-8")
+    _, results = _check(eager, pool)  # run eagerly on CPU, its in-place updates leave the parameter unchanged
+    assert {r.status for r in results} == {"not executed"}
+    assert results[0].detail.startswith("the base call optimizer(momentum=0.9): result: PyTorch and MindSpore differ")
+
+
+def test_a_sparse_gradient_for_torch_runs_the_rows_of_sparse_adam(pool: WorkerPool, tmp_path: Path) -> None:
+    _, results = _check(SETUP / "torch.optim.SparseAdam.yaml", pool)
+    assert {r.row.torch: r.status for r in results} == {"params": "base", "lr": "passed", "eps": "passed"}
+    dense = tmp_path / "torch.optim.SparseAdam.yaml"
+    text = (SETUP / "torch.optim.SparseAdam.yaml").read_text(encoding="utf-8")
+    dense.write_text(text.replace(" | torch grad: grad.to_sparse()", ""), encoding="utf-8")
+    _, results = _check(dense, pool)
+    assert results[0].detail.endswith(
+        "only torch raises: RuntimeError: SparseAdam does not support dense gradients, please consider Adam instead"
+    )
 
 
 def test_a_required_parameter_of_another_overload_is_not_counted_as_run_by_the_base_call() -> None:
