@@ -227,6 +227,7 @@ def table_rows(
     row_checks: RowChecks | None = None,
     *,
     written: Written | None = None,
+    plans: dict[tuple[str, str], frozenset[int]] | None = None,
 ) -> list[TableRow]:
     """The differences table, with the category shown on its first row only; ``written`` as for `prose`.
 
@@ -234,12 +235,20 @@ def table_rows(
     that the row checks (`generator.rows`) cannot execute says so; with the
     build's ``row_checks``, so does a row that did not run when executed (no
     CPU kernel, the base call disagrees, both sides refuse the value), with why.
+    ``plans`` keeps which rows of each target cannot be executed, by torch API
+    and target id, so that a build plans each target once for all languages.
     """
     unexecuted: dict[int, str] = {}
     if torch is not None:
-        from generator.rows import plan
+        key = (torch.name, target.id)
+        rows = plans.get(key) if plans is not None else None
+        if rows is None:
+            from generator.rows import plan
 
-        unexecuted = {rp.index: str(words.not_executed) for rp in plan(torch, target).rows if not rp.executable}
+            rows = frozenset(rp.index for rp in plan(torch, target).rows if not rp.executable)
+            if plans is not None:
+                plans[key] = rows
+        unexecuted = dict.fromkeys(sorted(rows), str(words.not_executed))
     because: Mapping[str, str] = getattr(words, "not_executed_because", {})
     for (target_id, index), reason in (row_checks or {}).items():
         if target_id == target.id and index not in unexecuted:
@@ -304,7 +313,7 @@ def make_env(templates: Path, *, written: Written | None = None) -> jinja2.Envir
         signature=signature_block,
         difference=functools.partial(difference_text, written=written),
         category_text=category_text,
-        table_rows=functools.partial(table_rows, written=written),
+        table_rows=functools.partial(table_rows, written=written, plans={}),
         example_label=example_label,
         link_examples=functools.partial(link_examples, written=written),
     )
