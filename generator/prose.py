@@ -117,25 +117,31 @@ def parse(text: str, *, offsets: bool = False) -> list[Token]:
 # words hold nothing an inline rule reacts to, and whose backticks are single,
 # each span runs from a backtick to the next: the tokens are built here, as
 # markdown-it builds them (one space each side stripped, as CommonMark says).
+# Outside the spans, a backslash before ASCII punctuation is that character as
+# text: how the README and the errors tell writers to show ``<`` or ``*``.
 _CODE_SPAN = re.compile(r"`([^`]+)`")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _code_spans(text: str) -> list[Token] | None:
-    """The tokens of one stripped line of words and single-backtick code spans, or None for any other text."""
-    if "``" in text or "\0" in text or not _inline_plain(_CODE_SPAN.sub("\0", text)):
+    """The tokens of one stripped line of words, single-backtick code spans and escapes, or None for any other text."""
+    if "``" in text or "\\`" in text or "\0" in text:
+        return None
+    if not _inline_plain(_ESCAPED.sub("\0", _CODE_SPAN.sub("\0", text))):
         return None
     children: list[Token] = []
     done = 0
     for match in _CODE_SPAN.finditer(text):
         if match.start() > done:
-            children.append(Token("text", "", 0, content=text[done : match.start()], meta={"offset": done}))
+            words = _ESCAPED.sub(r"\1", text[done : match.start()])
+            children.append(Token("text", "", 0, content=words, meta={"offset": done}))
         code = match.group(1)
         if code.startswith(" ") and code.endswith(" ") and code.strip():
             code = code[1:-1]
         children.append(Token("code_inline", "code", 0, content=code, markup="`", meta={"offset": match.start()}))
         done = match.end()
     if done < len(text):
-        children.append(Token("text", "", 0, content=text[done:], meta={"offset": done}))
+        children.append(Token("text", "", 0, content=_ESCAPED.sub(r"\1", text[done:]), meta={"offset": done}))
     return [Token("inline", "", 0, map=[0, 1], content=text, children=children)]
 
 

@@ -230,6 +230,7 @@ def table_rows(
     row_checks: RowChecks | None = None,
     *,
     written: Written | None = None,
+    plans: dict[tuple[str, str], tuple[RowPlan, ...]] | None = None,
 ) -> list[TableRow]:
     """The differences table, with the category shown on its first row only; ``written`` as for `prose`.
 
@@ -237,13 +238,20 @@ def table_rows(
     that the row checks (`generator.rows`) cannot execute says so; with the
     build's ``row_checks``, so does a row that did not run when executed (no
     CPU kernel, the base call disagrees, both sides refuse the value), with why.
+    ``plans`` keeps the row plan of each target, by torch API and target id, so
+    that a build plans each target once for all languages.
     """
     unexecuted: dict[int, str] = {}
     checked: dict[int, str] = {}
     if torch is not None:
-        from generator.rows import plan
+        key = (torch.name, target.id)
+        planned = plans.get(key) if plans is not None else None
+        if planned is None:
+            from generator.rows import plan
 
-        planned = plan(torch, target).rows
+            planned = plan(torch, target).rows
+            if plans is not None:
+                plans[key] = planned
         unexecuted = {rp.index: str(words.not_executed) for rp in planned if not rp.executable}
         checked = {rp.index: checked_text(rp, words) for rp in planned if rp.executable and rp.values}
     because: Mapping[str, str] = getattr(words, "not_executed_because", {})
@@ -326,7 +334,7 @@ def make_env(templates: Path, *, written: Written | None = None) -> jinja2.Envir
         signature=signature_block,
         difference=functools.partial(difference_text, written=written),
         category_text=category_text,
-        table_rows=functools.partial(table_rows, written=written),
+        table_rows=functools.partial(table_rows, written=written, plans={}),
         example_label=example_label,
         link_examples=functools.partial(link_examples, written=written),
     )

@@ -166,6 +166,9 @@ _TRICKY = [
     # words and code spans only: tokens built without the parser (`generator.prose._code_spans`)
     "`a` then ` b ` then `  ` then `x|y` and `*not em*` and `_` end.",
     "x_`y` and `z`_w and 50 % and a-b: `a``",
+    # ... and backslash escapes outside the spans
+    "Assign it \\<script\\>x\\</script\\> with `a\\b` and 3 \\* 4 \\_ \\\\ and \\&amp; \\[x\\](y) end\\.",
+    "\\`not code` and \\\\`code` and \\q and a\\",
 ]
 
 
@@ -227,6 +230,17 @@ def _seen(shape: list[tuple[str, str]]) -> list[tuple[str, str]]:
         else:
             seen.append((kind, detail))
     return seen
+
+
+_LINE_PIECES = [*"ab `\\*_<>[]()!&$.", "x_y", "中文", "\\<", "\\*", "\\`", "\\\\", "\\_", "\\q", "&amp;"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(_LINE_PIECES), min_size=1, max_size=20).map("".join))
+def test_the_shortcut_for_one_line_reads_what_the_full_parse_reads(text: str) -> None:
+    text = text.strip()
+    shortcut = [t for t in parse(text) if t.type == "inline"]
+    assert _shape(shortcut) == _shape([t for t in _parser_full().parse(text) if t.type == "inline"])
 
 
 _PIECES = [
