@@ -405,6 +405,8 @@ def _source(value: Any) -> str:
     qualname = getattr(value, "__qualname__", "<")
     if inspect.isroutine(value) and getattr(value, "__module__", None) and "<" not in qualname:
         return f"{value.__module__}.{qualname}"  # a function's repr holds its address, which changes every run
+    if inspect.isroutine(value):  # a lambda or a local function has no name to write: a default, unwritten
+        return "..."
     text = repr(value)
     if type(value).__module__.startswith("mindspore") and not text.startswith("mindspore."):
         text = f"mindspore.{text.lower()}"  # dtypes print as Float32
