@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -56,6 +57,25 @@ class Text(_Frozen):
 
 _CONSTANTS = frozenset({"None", "True", "False"})
 """Defaults that are their own normal form; most defaults are one of them."""
+_CONSTANT_VALUES: dict[str, Any] = {"None": None, "True": True, "False": False}
+_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"-?(?:[0-9]+\.[0-9]*(?:e[-+]?[0-9]+)?|[0-9]+e[-+]?[0-9]+)")
+
+
+def literal(text: str) -> Any:
+    """The value of a default's source text, as `ast.literal_eval` reads it (and raising as it does).
+
+    Most defaults are a constant or a plain number, read here without a parse:
+    besides the parse, each `ast.literal_eval` call leaves its four helper
+    closures in a reference cycle that only the garbage collector frees.
+    """
+    if text in _CONSTANT_VALUES:
+        return _CONSTANT_VALUES[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return ast.literal_eval(text)
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,7 @@ class Parameter:
         if self.default is None or self.default in _CONSTANTS:
             return self.default
         try:
-            return repr(ast.literal_eval(self.default))
+            return repr(literal(self.default))
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             return self.default.replace(" ", "")
 

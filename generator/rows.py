@@ -37,7 +37,6 @@ cell's default), with their trainable parameters set to the same values.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -47,7 +46,7 @@ from typing import Any, Literal
 
 from generator.errors import ApimapError, ErrorGroup, SpecError
 from generator.files import write_atomic
-from generator.model import Api, Compare, DiffKind, Example, Framework, Parameter, Row, Target, Text
+from generator.model import Api, Compare, DiffKind, Example, Framework, Parameter, Row, Target, Text, literal
 from generator.recipes import _HEAD, _INPUT_CODE, _NO_KERNEL, _RANDOM, _TAIL, check_key, guess
 from generator.validate import Corpus, SpecFile
 
@@ -98,7 +97,7 @@ def rule_value(param: Parameter) -> Any:
     if param.default is None:
         return None
     try:
-        default = ast.literal_eval(param.default)
+        default = literal(param.default)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if default is None:
@@ -223,7 +222,7 @@ def _differ(torch: Parameter, mindspore: Parameter | None) -> bool:
     if torch.default in (None, "None") or mindspore is None:
         return False
     try:
-        return bool(ast.literal_eval(torch.default) != ast.literal_eval(mindspore.default or ""))
+        return bool(literal(torch.default) != literal(mindspore.default or ""))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return torch.default != mindspore.default
 
@@ -231,7 +230,7 @@ def _differ(torch: Parameter, mindspore: Parameter | None) -> bool:
 def _translated(default: str, theirs: Parameter | None) -> str:
     """Torch's default written for MindSpore: a float where MindSpore's is one, a dtype by its name."""
     try:
-        mine, other = ast.literal_eval(default), ast.literal_eval((theirs and theirs.default) or "")
+        mine, other = literal(default), literal((theirs and theirs.default) or "")
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return default.replace("torch.", "mindspore.")
     if isinstance(other, float) and isinstance(mine, int) and not isinstance(mine, bool):

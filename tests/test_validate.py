@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import prose
 from generator.errors import ErrorGroup
-from generator.model import Api, Example, Formula, NotRun, Row, Spec, Target
+from generator.model import Api, Example, Formula, NotRun, Row, Spec, Target, literal
 from generator.prose import SUBSETS
 from generator.validate import load_corpus, load_spec, prose_fields, spec_paths
 
@@ -318,3 +321,23 @@ def test_prose_outside_its_subset_is_located(field: str, text: str, problems: li
     assert [(p.line, p.col) for p in found] == [(line, col) for line, col, _ in problems]
     for problem, (_, _, message) in zip(found, problems, strict=True):
         assert message in problem.message
+
+
+def _read(read: object, text: str) -> object:
+    try:
+        value = read(text)  # type: ignore[operator]
+    except (ValueError, SyntaxError) as exc:
+        return type(exc)
+    return (type(value), value)
+
+
+@pytest.mark.parametrize(
+    "text", ["None", "True", "0", "00", "01", "-3", "1.", "1e-06", "1.5e3", "-0.5", "1_0", "(1, 2)", "'mean'", "x"]
+)
+def test_a_default_reads_as_literal_eval_reads_it(text: str) -> None:
+    assert _read(literal, text) == _read(ast.literal_eval, text)
+
+
+@given(text=st.lists(st.sampled_from([*"0123456789.-+e_", "None", "1e-"]), min_size=1, max_size=8).map("".join))
+def test_any_number_like_default_reads_as_literal_eval_reads_it(text: str) -> None:
+    assert _read(literal, text) == _read(ast.literal_eval, text)
