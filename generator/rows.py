@@ -420,7 +420,8 @@ def snippets(
         if varied is not None:
             keywords = {**keywords, side: _with(keywords[side], *varied[side])}
         kw = "".join(f", {k}={v}" for k, v in keywords[side])
-        imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
+        # a tensor method called as a function (``torch.Tensor.scatter_(x, ...)``) has no module to import
+        imports = "" if kind == "method" or module in ("torch", "mindspore", f"{side}.Tensor") else f"import {module}\n"
         mine = for_side(args, side=side)
         joined = (mine + kw) if mine else kw[2:]
         if kind == "reduce":
