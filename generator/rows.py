@@ -33,6 +33,7 @@ cell's default), with their trainable parameters set to the same values.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -420,8 +421,9 @@ def snippets(
         if varied is not None:
             keywords = {**keywords, side: _with(keywords[side], *varied[side])}
         kw = "".join(f", {k}={v}" for k, v in keywords[side])
-        # a tensor method called as a function (``torch.Tensor.scatter_(x, ...)``) has no module to import
-        imports = "" if kind == "method" or module in ("torch", "mindspore", f"{side}.Tensor") else f"import {module}\n"
+        # a class's method called as a function (``torch.Tensor.scatter_(x, ...)``): import the class's module
+        module = ".".join(itertools.takewhile(lambda part: not part[:1].isupper(), module.split(".")))
+        imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
         mine = for_side(args, side=side)
         joined = (mine + kw) if mine else kw[2:]
         if kind == "reduce":
