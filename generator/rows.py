@@ -24,10 +24,18 @@ arguments for one side only, and ``| torch: EXPR`` (or ``mindspore``), an
 expression over ``result`` that side compares instead (`side_arguments`).
 
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
-``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
+``module``, ``random``, ``none``) and two more: ``optimizer``, two steps on a
 fixed parameter (named ``w``) with fixed gradients, comparing the updated
-parameter. Layers run in inference mode (``eval()`` in torch; a MindSpore
-cell's default), with their trainable parameters set to the same values.
+parameter; ``loader``, a data pipeline over a small array ``data``, comparing
+what it yields in order (a sampler's indices read as rows of ``data``). Layers
+run in inference mode (``eval()`` in torch; a MindSpore cell's default), with
+their trainable parameters set to the same values. Torch's names in a recipe's
+shared arguments, and in a value written ``=EXPR``, are MindSpore's on its
+side (`for_side`).
+
+A row may give its own ``recipe`` when its value needs other inputs (a fold
+stride that leaves fewer blocks): its check runs that call instead of the
+target's, varied by the row's value, or as it is when it passes the parameter.
 """
 
 from __future__ import annotations
@@ -694,7 +702,9 @@ def _errors(files: Mapping[str, SpecFile], results: Sequence[RowResult]) -> Iter
             continue
         file = files[r.spec]
         t = next(i for i, target in enumerate(file.spec.targets) if target.id == r.target)
-        value = " / ".join(dict.fromkeys(r.values.values())) or "the base call"
+        value = " / ".join(dict.fromkeys(r.values.values())) or (
+            f"its own call {r.row.recipe}" if r.row.recipe else "the base call"
+        )
         yield SpecError(
             f"row {r.row.torch or '-'} | {r.row.mindspore or '-'} claims the same behaviour, but with {value}: "
             f"{r.detail}; mark it behaviour_differs with a note and an example, or fix the row",
