@@ -272,6 +272,8 @@ class Row(_Frozen):
     """Appended to the generated difference text."""
     value: RowValue | None = None
     """The value a row check passes on both sides (a list is a tuple); see README, "Row checks"."""
+    recipe: str | None = None
+    """The call this row's check makes instead of the target's recipe, when the value needs other inputs."""
 
 
 class Formula(_Frozen):

@@ -29,14 +29,23 @@ and before its steps (`side_setup`); ``| torch grad: EXPR`` (or
 expression over ``grad``, the fixed gradient tensor, instead (a sparse one).
 
 Recipes are those of `generator.recipes` (``call``, ``reduce``, ``method``,
-``module``, ``random``, ``none``) and one more, ``optimizer``: two steps on a
+``module``, ``random``, ``none``) and two more: ``optimizer``, two steps on a
 fixed parameter (named ``w``) with fixed gradients, comparing the updated
-parameter. Layers run in inference mode (``eval()`` in torch; a MindSpore
-cell's default), with their trainable parameters set to the same values.
+parameter; ``loader``, a data pipeline over a small array ``data``, comparing
+what it yields in order (a sampler's indices read as rows of ``data``). Layers
+run in inference mode (``eval()`` in torch; a MindSpore cell's default), with
+their trainable parameters set to the same values. Torch's names in a recipe's
+shared arguments, and in a value written ``=EXPR``, are MindSpore's on its
+side (`for_side`).
+
+A row may give its own ``recipe`` when its value needs other inputs (a fold
+stride that leaves fewer blocks): its check runs that call instead of the
+target's, varied by the row's value, or as it is when it passes the parameter.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -80,8 +89,11 @@ def python_value(value: Any, *, side: Framework, name: str) -> str:
     """A row's value as Python source for ``side``.
 
     A dtype named by text becomes the framework's dtype; a text naming an input
-    of the recipe (`generator.recipes`), or ``u(SHAPE)``, stands for that tensor.
+    of the recipe (`generator.recipes`), or ``u(SHAPE)``, stands for that tensor;
+    a text starting with ``=`` is a Python expression (`for_side`).
     """
+    if isinstance(value, str) and value.startswith("="):
+        return for_side(value[1:].strip(), side=side)
     if isinstance(value, str) and name == "dtype":
         return f"{side}.{value}"
     if isinstance(value, str) and _INPUT.fullmatch(value):
@@ -90,6 +102,14 @@ def python_value(value: Any, *, side: Framework, name: str) -> str:
         inner = ", ".join(python_value(v, side=side, name="") for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return repr(value)
+
+
+def for_side(code: str, *, side: Framework) -> str:
+    """Code written with torch's names, for ``side``: on MindSpore's side ``torch.X`` reads ``mindspore.X``.
+
+    So ``torch.nn.Tanh()`` builds each framework's own layer where the two share a name.
+    """
+    return code if side == "torch" else re.sub(r"\btorch\.", "mindspore.", code)
 
 
 def rule_value(param: Parameter) -> Any:
@@ -120,6 +140,10 @@ def _changed(default: Any, name: str) -> Any:
     return None
 
 
+Keywords = Mapping[Framework, Sequence[tuple[str, str]]]
+"""Keyword arguments (name, Python source) per side."""
+
+
 @dataclass(frozen=True)
 class RowPlan:
     """How one claim row is checked: by the base call, by a varied call, or not at all (and why)."""
@@ -130,6 +154,10 @@ class RowPlan:
     """The varied value as Python source per side; empty when the row is not varied."""
     by_base: bool = False
     why_not: str | None = None
+    recipe: str | None = None
+    """The row's own call (its ``recipe``), run instead of the target's; its check needs no base call."""
+    pins: Mapping[Framework, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """The keywords of the row's own call."""
 
     @property
     def executable(self) -> bool:
@@ -174,6 +202,22 @@ def plan(torch: Api, target: Target) -> TargetPlan:
         recipe = None
     signature = torch.parameters
     consumed = _consumed(recipe, torch) if recipe else set()
+    rows: list[RowPlan] = []
+    for i, row in enumerate(target.table):
+        if not is_claim(row):
+            continue
+        param = signature.get(row.torch or "")
+        if row.recipe is not None:
+            rows.append(_own_plan(i, row, torch, target, param))
+        else:
+            rows.append(_row_plan(i, row, recipe, param, consumed, _first(torch)))
+    return TargetPlan(torch.name, target.mindspore.name, recipe, _pins(torch, target, recipe), tuple(rows))
+
+
+def _pins(torch: Api, target: Target, recipe: str | None) -> dict[Framework, tuple[tuple[str, str], ...]]:
+    """The keywords each call of ``recipe`` passes: pinned defaults, values of rows that are no claim, its side args."""
+    signature = torch.parameters
+    consumed = _consumed(recipe, torch) if recipe else set()
     pins: dict[Framework, list[tuple[str, str]]] = {"torch": [], "mindspore": []}
     for row in target.table:
         if row.category != "parameter":
@@ -198,18 +242,19 @@ def plan(torch: Api, target: Target) -> TargetPlan:
     if recipe is not None:
         for side, given in side_arguments(recipe).items():
             pins[side] = [*(p for p in pins[side] if p[0] not in dict(given)), *given]
-    rows: list[RowPlan] = []
-    for i, row in enumerate(target.table):
-        if not is_claim(row):
-            continue
-        rows.append(_row_plan(i, row, recipe, signature.get(row.torch or ""), consumed, _first(torch)))
-    return TargetPlan(
-        torch.name,
-        target.mindspore.name,
-        recipe,
-        {"torch": tuple(pins["torch"]), "mindspore": tuple(pins["mindspore"])},
-        tuple(rows),
-    )
+    return {"torch": tuple(pins["torch"]), "mindspore": tuple(pins["mindspore"])}
+
+
+def _own_plan(index: int, row: Row, torch: Api, target: Target, param: Parameter | None) -> RowPlan:
+    """A row with its own recipe: that call, varied by the row's value unless the recipe passes the parameter."""
+    recipe = row.recipe if row.recipe != "none" else None
+    if recipe is None:
+        return RowPlan(index, row, why_not="no recipe: the row's `recipe` is none")
+    pins = _pins(torch, target, recipe)
+    own = _row_plan(index, row, recipe, param, _consumed(recipe, torch), _first(torch) | {row.torch or ""})
+    if own.values or (not own.executable and not (own.why_not or "").startswith("no value")):
+        return RowPlan(index, row, own.values, why_not=own.why_not, recipe=recipe, pins=pins)
+    return RowPlan(index, row, recipe=recipe, pins=pins)  # the row's own call passes the parameter itself
 
 
 def _unset(param: Parameter | None) -> bool:
@@ -359,6 +404,21 @@ _GRAD = "T(np.array(g, dtype=np.float32))"
 """The fixed gradient of one step, as the ``optimizer`` recipe passes it unless ``| SIDE grad:`` says otherwise."""
 
 
+_LOADER = {
+    "torch": """data = np.arange(12, dtype=np.float32).reshape(6, 2)
+made = {call}
+result = [T(data[i]) for i in made] if isinstance(made, torch.utils.data.Sampler) else list(made)
+""",
+    "mindspore": """data = np.arange(12, dtype=np.float32).reshape(6, 2)
+made = {call}
+if not hasattr(made, "create_tuple_iterator"):  # a sampler: the rows it draws from data
+    made = mindspore.dataset.GeneratorDataset(data, ["data"], sampler=made)
+result = [row[0] for row in made.create_tuple_iterator(output_numpy=True)]
+""",
+}
+"""A data pipeline over the six rows of ``data``: a loader's batches, or the rows a sampler draws, in order."""
+
+
 _CAST = {
     "torch": "x, z, y, x3, x4, x5, y3, y4, y5 = [a.to({dtype}) for a in (x, z, y, x3, x4, x5, y3, y4, y5)]\n"
     "u = (lambda made: lambda *shape: made(*shape).to({dtype}))(u)\n",
@@ -393,8 +453,11 @@ def snippets(
         if varied is not None:
             keywords = {**keywords, side: _with(keywords[side], *varied[side])}
         kw = "".join(f", {k}={v}" for k, v in keywords[side])
+        # a class's method called as a function (``torch.Tensor.scatter_(x, ...)``): import the class's module
+        module = ".".join(itertools.takewhile(lambda part: not part[:1].isupper(), module.split(".")))
         imports = "" if kind == "method" or module in ("torch", "mindspore") else f"import {module}\n"
-        joined = (args + kw) if args else kw[2:]
+        mine = for_side(args, side=side)
+        joined = (mine + kw) if mine else kw[2:]
         if kind == "reduce":
             body = f"result = [{api}(x{pins}), {api}(x, 1{kw})]\n"
         elif kind == "method":
@@ -402,7 +465,9 @@ def snippets(
         elif called:
             dtype = dict(keywords[side]).get("dtype")
             cast = _CAST[side].format(dtype=dtype) if dtype else ""
-            body = f"{cast}layer = {api}({joined})\n{_LAYER[side]}result = layer{called}\n"
+            body = f"{cast}layer = {api}({joined})\n{_LAYER[side]}result = layer{for_side(called, side=side)}\n"
+        elif kind == "loader":
+            body = _LOADER[side].format(call=f"{api}({joined})")
         elif kind == "optimizer":
             grad = f"(lambda grad: {grads[side]})({_GRAD})" if side in grads else _GRAD
             setup = f"{setups[side]}\n" if side in setups else ""
@@ -520,34 +585,36 @@ def check_target(
     def result(rp: RowPlan, status: RowStatus, detail: str = "") -> RowResult:
         return RowResult(spec.torch.name, target.id, rp.index, rp.row, status, detail, rp.values)
 
-    if target_plan.recipe is None:
-        return [result(rp, "not executed", rp.why_not or "") for rp in target_plan.rows]
     names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
     where = f"<{spec.torch.name} -> {target.mindspore.name}>"
 
-    def execute(varied: Mapping[Framework, tuple[str, str]] | None) -> tuple[str, str]:
-        code = snippets(target_plan.recipe or "", names, target_plan.pins, varied=varied)
-        key = check_key(target_plan.recipe or "", code, installed)
+    def execute(recipe: str, pins: Keywords, varied: Mapping[Framework, tuple[str, str]] | None) -> tuple[str, str]:
+        code = snippets(recipe, names, pins, varied=varied)
+        key = check_key(recipe, code, installed)
         if cache is not None and not refresh:
             known = _cached(cache, key)
             if known is not None:
                 return known
-        found = _run_both(code, run=run, where=where, recipe=target_plan.recipe or "")
+        found = _run_both(code, run=run, where=where, recipe=recipe)
         if cache is not None:
             _store(cache, key, found)
         return found
 
-    base_status, base_detail = execute(None)
+    base = target_plan.recipe
+    base_status, base_detail = execute(base, target_plan.pins, None) if base is not None else ("", "")
     results: list[RowResult] = []
     for rp in target_plan.rows:
         if not rp.executable:
             results.append(result(rp, "not executed", rp.why_not or ""))
+        elif rp.recipe is not None:
+            status, detail = execute(rp.recipe, rp.pins, _varied(rp) if rp.values else None)
+            results.append(result(rp, status, detail))  # type: ignore[arg-type]
         elif base_status != "passed":
-            results.append(result(rp, "not executed", f"the base call {target_plan.recipe}: {base_detail}"))
+            results.append(result(rp, "not executed", f"the base call {base}: {base_detail}"))
         elif rp.by_base:
             results.append(result(rp, "base"))
         else:
-            status, detail = execute(_varied(rp))
+            status, detail = execute(base or "", target_plan.pins, _varied(rp))
             results.append(result(rp, status, detail))  # type: ignore[arg-type]
     return results
 
@@ -575,13 +642,20 @@ def cache_keys(corpus: Corpus) -> set[str]:
         spec = file.spec
         for target in spec.targets:
             target_plan = plan(spec.torch, target)
-            if target_plan.recipe is None:
-                continue
             names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
-            calls = [None, *(_varied(rp) for rp in target_plan.rows if rp.executable and not rp.by_base)]
-            for varied in calls:
-                code = snippets(target_plan.recipe, names, target_plan.pins, varied=varied)
-                keys.add(check_key(target_plan.recipe, code, installed))
+            calls: list[tuple[str, Keywords, Mapping[Framework, tuple[str, str]] | None]] = []
+            if target_plan.recipe is not None:
+                calls.append((target_plan.recipe, target_plan.pins, None))
+            for rp in target_plan.rows:
+                if not rp.executable or (rp.by_base and rp.recipe is None):
+                    continue
+                if rp.recipe is not None:
+                    calls.append((rp.recipe, rp.pins, _varied(rp) if rp.values else None))
+                elif target_plan.recipe is not None:
+                    calls.append((target_plan.recipe, target_plan.pins, _varied(rp)))
+            for recipe, pins, varied in calls:
+                code = snippets(recipe, names, pins, varied=varied)
+                keys.add(check_key(recipe, code, installed))
     return keys
 
 
@@ -671,7 +745,9 @@ def _errors(files: Mapping[str, SpecFile], results: Sequence[RowResult]) -> Iter
             continue
         file = files[r.spec]
         t = next(i for i, target in enumerate(file.spec.targets) if target.id == r.target)
-        value = " / ".join(dict.fromkeys(r.values.values())) or "the base call"
+        value = " / ".join(dict.fromkeys(r.values.values())) or (
+            f"its own call {r.row.recipe}" if r.row.recipe else "the base call"
+        )
         yield SpecError(
             f"row {r.row.torch or '-'} | {r.row.mindspore or '-'} claims the same behaviour, but with {value}: "
             f"{r.detail}; mark it behaviour_differs with a note and an example, or fix the row",

@@ -20,6 +20,7 @@ from generator.rows import (
     page_reason,
     plan,
     pool_runner,
+    python_value,
     report,
     row_errors,
     rule_value,
@@ -470,3 +471,82 @@ def test_build_writes_why_a_row_did_not_run_on_both_pages(tmp_path: Path, capsys
         "results in the two frameworks) |" in english
     )
     assert "| input | x | 功能一致，参数名不同（未执行：基础调用在两个框架中的结果不同） |" in chinese
+
+
+# ---------------------------------------------------------------- a row's own call, expressions, data pipelines
+
+
+def test_a_row_with_its_own_recipe_gets_its_own_call_and_its_own_side_arguments() -> None:
+    target = _target(
+        [
+            {"torch": "input", "mindspore": "x", "kind": "renamed"},
+            {"torch": "dim", "mindspore": "axis", "kind": "renamed", "recipe": "call(u(2, 4)) | mindspore args: k=1"},
+            {"torch": "eps", "mindspore": "eps", "kind": "same"},
+            {"torch": "mode", "mindspore": "mode", "kind": "same", "recipe": "call(x, 1, 0.5, 'a')"},
+        ],
+        "(x, axis=0, eps=1e-05, mode=None)",
+        recipe="call(x) | torch args: eps=1e-05",
+    )
+    found = plan(TORCH, target)
+    assert found.pins == {"torch": (("eps", "1e-05"),), "mindspore": ()}
+    dim, eps, mode = (rp for rp in found.rows if rp.row.torch != "input")
+    assert (dim.recipe, dim.values) == ("call(u(2, 4)) | mindspore args: k=1", {"torch": "1", "mindspore": "1"})
+    assert dim.pins == {"torch": (), "mindspore": (("k", "1"),)}  # not the target's eps=1e-05
+    assert eps.recipe is None and eps.by_base  # the target's recipe passes it
+    # the own call passes mode itself (no value by rule for a None default): that call is the check, unvaried
+    assert (mode.recipe, mode.values, mode.executable) == ("call(x, 1, 0.5, 'a')", {}, True)
+
+
+def test_an_expression_value_and_a_recipe_name_torch_s_api_and_mindspore_reads_its_own() -> None:
+    assert python_value("=torch.nn.GroupNorm(1, 3)", side="torch", name="norm") == "torch.nn.GroupNorm(1, 3)"
+    assert python_value("=torch.nn.GroupNorm(1, 3)", side="mindspore", name="norm") == "mindspore.nn.GroupNorm(1, 3)"
+    assert python_value("torch.nn.GroupNorm(1, 3)", side="mindspore", name="norm") == "'torch.nn.GroupNorm(1, 3)'"
+    names = {"torch": "torch.nn.Sequential", "mindspore": "mindspore.nn.SequentialCell"}
+    code = snippets("module(torch.nn.Tanh())(x - 0.5)", names, {"torch": [], "mindspore": []})
+    assert "layer = torch.nn.Sequential(torch.nn.Tanh())\n" in code["torch"]
+    assert "layer = mindspore.nn.SequentialCell(mindspore.nn.Tanh())\n" in code["mindspore"]
+    assert "torch" not in code["mindspore"]
+    method = {"torch": "torch.utils.checkpoint.checkpoint", "mindspore": "mindspore.nn.Cell.recompute"}
+    code = snippets("call((c := torch.nn.Tanh())) | mindspore: c(x)", method, {"torch": [], "mindspore": []})
+    assert "import mindspore.nn\n" in code["mindspore"] and "import mindspore.nn.Cell" not in code["mindspore"]
+    assert "result = mindspore.nn.Cell.recompute((c := mindspore.nn.Tanh()))\nresult = c(x)\n" in code["mindspore"]
+
+
+def test_a_loader_reads_what_a_pipeline_yields_and_maps_a_sampler_s_indices_to_rows() -> None:
+    names = {"torch": "torch.utils.data.RandomSampler", "mindspore": "mindspore.dataset.RandomSampler"}
+    recipe = "loader() | torch args: data_source=data"
+    code = snippets(recipe, names, side_arguments(recipe))
+    assert "made = torch.utils.data.RandomSampler(data_source=data)\n" in code["torch"]
+    assert "[T(data[i]) for i in made] if isinstance(made, torch.utils.data.Sampler) else list(made)" in code["torch"]
+    assert "made = mindspore.dataset.RandomSampler()\n" in code["mindspore"]
+    assert 'mindspore.dataset.GeneratorDataset(data, ["data"], sampler=made)' in code["mindspore"]
+
+
+LOADER = ROWS / "loader" / "mappings"
+
+
+def test_loader_rows_compare_the_rows_read_in_order_and_a_false_one_fails_at_its_line(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    _, results = _check(LOADER / "torch.utils.data.DataLoader.yaml", pool)
+    statuses = {r.row.torch: r.status for r in results}
+    assert statuses == {"dataset": "base", "sampler": "passed", "batch_sampler": "passed"}
+    spec, results = _check(LOADER / "torch.utils.data.WeightedRandomSampler.yaml", pool)
+    assert {r.row.torch: r.status for r in results} == {"num_samples": "failed", "replacement": "passed"}
+    (error,) = row_errors(Corpus((spec,), ()), results)
+    assert re.fullmatch(
+        r".*/loader/mappings/torch\.utils\.data\.WeightedRandomSampler\.yaml:25:9: row num_samples \| num_samples "
+        r"claims the same behaviour, but with its own call loader\(.*\): result: PyTorch and MindSpore differ .*",
+        str(error),
+    )
+    # the same rows in another order are another result: MindSpore's reversed, 2, 0, 3 where torch reads 3, 0, 2
+    text = (LOADER / "torch.utils.data.DataLoader.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "value: [3, 0, 2]}",
+        "value: [3, 0, 2], recipe: 'loader(data) | torch args: batch_size=None "
+        '| mindspore args: column_names=["data"], shuffle=False | mindspore: result[::-1]\'}',
+    )
+    path = tmp_path / "torch.utils.data.DataLoader.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, results = _check(path, pool)
+    assert [r.status for r in results if r.row.torch == "sampler"] == ["failed"]
