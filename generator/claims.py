@@ -1,17 +1,23 @@
 """What backs each claim of a spec: an executed example, the signatures, or nothing.
 
 Prose names the example that shows a sentence with ``(see example <id>)``, the
-id of an example of the same target (any target's, in the torch summary); the
-Chinese text with ``(见示例 <id>)`` in full-width or ASCII parentheses, naming
-the same examples as the English text of its field, so that both languages
-keep the same evidence. Pages show each reference as a link to the example. A
-claim is one row, one row note, or one sentence of a summary or of a target's
-differences, counted on the English text:
+id of an example of the same target (any target's, in the torch summary, where
+an id several targets share names the first of them in page order, as the
+page links it: `named_examples`); the Chinese text with ``(见示例 <id>)`` in
+full-width or ASCII parentheses, naming the same examples as the English text
+of its field, so that both languages keep the same evidence. Pages show each
+reference as a link to the example. A claim is one row, one row note, or one
+sentence of a summary, of a target's differences or of an example's note,
+counted on the English text; headings, and a sentence ending in ``:`` that
+introduces a list, are no claims (`claim_sentences`):
 
 - a row is *derived*: `apimap check` compares it with the installed signatures;
   a row that the row checks executed (`generator.rows`) is *executed*;
-- a note or sentence that names an example with at least one `compare` entry is
-  *executed*: the build fails if the example stops bearing it out;
+- a note or sentence that names an example with at least one `compare` entry,
+  run here on both sides, is *executed*: the build fails if the example stops
+  bearing it out;
+- one that names only examples that cannot run a side's API here (`not_run`)
+  is *shown*: the page shows the evidence, no build executes it;
 - any other note or sentence is *unbacked*, and ``apimap check --claims`` lists it.
 """
 
@@ -25,7 +31,8 @@ from typing import TYPE_CHECKING, Literal
 
 from generator.errors import SpecError
 from generator.load import Key
-from generator.model import LANGUAGES, Example, Text
+from generator.model import LANGUAGES, Example, Spec, Target, Text
+from generator.prose import parse
 
 if TYPE_CHECKING:
     from generator.validate import SpecFile
@@ -46,8 +53,8 @@ def references(text: str | None, lang: str) -> list[str]:
     return REFERENCES.get(lang, REFERENCE).findall(text or "")
 
 
-Backing = Literal["executed", "derived", "unbacked"]
-BACKINGS: tuple[Backing, ...] = ("executed", "derived", "unbacked")
+Backing = Literal["executed", "derived", "shown", "unbacked"]
+BACKINGS: tuple[Backing, ...] = ("executed", "derived", "shown", "unbacked")
 
 _CODE = re.compile(r"`[^`]*`")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -69,11 +76,10 @@ def claims(file: SpecFile, *, executed_rows: Set[tuple[str, int]] = frozenset())
     ``executed_rows`` are the (target id, row index) of the rows the row checks executed.
     """
     spec = file.spec
-    everywhere = {e.id: e for t in spec.targets for e in t.examples}
-    yield from _sentences(("torch", "summary"), spec.torch.summary, everywhere)
+    yield from _sentences(("torch", "summary"), spec.torch.summary, named_examples(spec, None))
     for t, target in enumerate(spec.targets):
         base: Key = ("targets", t)
-        examples = {e.id: e for e in target.examples}
+        examples = named_examples(spec, target)
         yield from _sentences((*base, "mindspore", "summary"), target.mindspore.summary, examples)
         yield from _sentences((*base, "differences"), target.differences, examples)
         for r, row in enumerate(target.table):
@@ -83,6 +89,24 @@ def claims(file: SpecFile, *, executed_rows: Set[tuple[str, int]] = frozenset())
             if row.note is not None:
                 note = row.note.en
                 yield Claim((*base, "table", r, "note", "en"), note, _backing(note, examples))
+        for e, example in enumerate(target.examples):
+            if example.note is not None:
+                yield from _sentences((*base, "examples", e, "note"), example.note, examples)
+
+
+def named_examples(spec: Spec, target: Target | None) -> dict[str, tuple[Target, Example]]:
+    """The examples a reference in ``target``'s prose may name, by id, each with its target.
+
+    ``target`` is None for the torch summary, which may name any target's
+    examples; an id that several targets share names the first of them in page
+    order. The page links a reference to this example and the counter takes its
+    evidence from it, so both read the same one.
+    """
+    found: dict[str, tuple[Target, Example]] = {}
+    for each in spec.targets if target is None else (target,):
+        for example in each.examples:
+            found.setdefault(example.id, (each, example))
+    return found
 
 
 def count(found: Iterator[Claim] | list[Claim]) -> dict[Backing, int]:
@@ -94,16 +118,18 @@ def count(found: Iterator[Claim] | list[Claim]) -> dict[Backing, int]:
 def reference_errors(file: SpecFile) -> Iterator[SpecError]:
     """A located error for each ``(see example <id>)`` that names no example of its target."""
     spec = file.spec
-    everywhere = {e.id for t in spec.targets for e in t.examples}
-    yield from _unknown(file, ("torch", "summary"), spec.torch.summary, everywhere)
+    yield from _unknown(file, ("torch", "summary"), spec.torch.summary, set(named_examples(spec, None)))
     for t, target in enumerate(spec.targets):
-        ids = {e.id for e in target.examples}
+        ids = set(named_examples(spec, target))
         base: Key = ("targets", t)
         yield from _unknown(file, (*base, "mindspore", "summary"), target.mindspore.summary, ids)
         yield from _unknown(file, (*base, "differences"), target.differences, ids)
         for r, row in enumerate(target.table):
             if row.note is not None:
                 yield from _unknown(file, (*base, "table", r, "note"), row.note, ids)
+        for e, example in enumerate(target.examples):
+            if example.note is not None:
+                yield from _unknown(file, (*base, "examples", e, "note"), example.note, ids)
 
 
 def _unknown(file: SpecFile, key: Key, text: Text, ids: set[str]) -> Iterator[SpecError]:
@@ -134,14 +160,40 @@ def _marker(name: str, lang: str) -> str:
     return MARKERS.get(lang, MARKERS["en"]).format(name)
 
 
-def _sentences(key: Key, text: Text, examples: Mapping[str, Example]) -> Iterator[Claim]:
-    for sentence in split_sentences(text.en):
+def _sentences(key: Key, text: Text, examples: Mapping[str, tuple[Target, Example]]) -> Iterator[Claim]:
+    for sentence in claim_sentences(text.en):
         yield Claim((*key, "en"), sentence, _backing(sentence, examples))
 
 
-def _backing(text: str, examples: Mapping[str, Example]) -> Backing:
-    named = [examples.get(name) for name in REFERENCE.findall(text)]
-    return "executed" if any(e is not None and e.compare for e in named) else "unbacked"
+def _backing(text: str, examples: Mapping[str, tuple[Target, Example]]) -> Backing:
+    named = [examples[name][1] for name in REFERENCE.findall(text) if name in examples]
+    if any(e.compare and e.not_run is None for e in named):
+        return "executed"
+    return "shown" if any(e.not_run is not None for e in named) else "unbacked"
+
+
+_LISTS = ("bullet_list_open", "ordered_list_open")
+
+
+def claim_sentences(text: str) -> list[str]:
+    """The sentences of English prose that are claims: every sentence of its paragraphs and list items.
+
+    A heading is no claim, nor is the last sentence of a paragraph when it ends
+    in ``:`` and a list follows ("They part in two places:"): the list's items
+    are the claims.
+    """
+    if "\n" not in text.strip():
+        return split_sentences(text)
+    tokens = parse(text)
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
+            continue  # a heading's words, or a table's, which prose refuses
+        sentences = split_sentences(token.content)
+        if sentences and sentences[-1].endswith(":") and i + 2 < len(tokens) and tokens[i + 2].type in _LISTS:
+            sentences.pop()
+        found.extend(sentences)
+    return found
 
 
 def split_sentences(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jinja2
 
+from generator.claims import named_examples
 from generator.model import LANGUAGES, Api, Category, DiffKind, Example, Row, Spec, Target, Text
 from generator.overview import Checks, overview_groups, rules_table
 from generator.prose import SUBSETS, Written, to_markdown
@@ -161,16 +162,14 @@ def link_examples(
     """Prose Markdown with each ``(see example <id>)`` (``(见示例 <id>)``) a link to that example's heading.
 
     ``target`` is the target whose examples the prose names; None for the torch
-    summary, which names any target's. The link reads as ``words.see_example``
+    summary, which names any target's (`generator.claims.named_examples` says
+    which example an id names, for the page and the claims counter alike). The link reads as ``words.see_example``
     with the example's title; an id validation refused stays as written. In a
     table ``cell`` a pipe of the title (in code) is escaped, as `prose` does there.
     """
     if "example" not in markdown and "见示例" not in markdown:  # most prose names none
         return Safe(markdown)
-    found: dict[str, tuple[Target, Example]] = {}
-    for each in spec.targets if target is None else (target,):
-        for example in each.examples:
-            found.setdefault(example.id, (each, example))
+    found = named_examples(spec, target)
 
     def link(match: re.Match[str]) -> str:
         pair = found.get(match.group("id").replace("\\_", "_"))

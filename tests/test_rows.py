@@ -301,9 +301,10 @@ def test_check_claims_counts_an_executed_row_as_executed(tmp_path: Path, capsys:
     out = capsys.readouterr().out.splitlines()
     assert "torch.nn.functional.hardtanh: 3 of 3 rows executed (100%)" in out
     # three claim rows ran; the torch-only row stays derived; the prose's three sentences name no example
-    assert "torch.nn.functional.hardtanh: 3 executed, 1 derived, 3 unbacked" in out
+    assert "torch.nn.functional.hardtanh: 3 executed, 1 derived, 0 shown, 3 unbacked" in out
     assert main(["--root", str(root), "check", "--offline", "--claims"]) == 0
-    assert "torch.nn.functional.hardtanh: 0 executed, 4 derived, 3 unbacked" in capsys.readouterr().out.splitlines()
+    offline = capsys.readouterr().out.splitlines()
+    assert "torch.nn.functional.hardtanh: 0 executed, 4 derived, 0 shown, 3 unbacked" in offline
 
 
 def test_cache_prune_keeps_the_row_and_table_checks_in_use_and_removes_the_rest(
