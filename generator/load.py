@@ -1,9 +1,9 @@
 """YAML text → plain data, with the line and column of every node.
 
 PyYAML's composer gives nodes with marks; we build the data ourselves from
-them so that duplicate keys are an error (PyYAML keeps the last one silently)
-and record where each value stands, so that later stages can point at the
-exact node that broke a rule.
+them so that duplicate keys are an error (PyYAML keeps the last one silently),
+and find where each value stands when asked, so that later stages can point
+at the exact node that broke a rule.
 """
 
 from __future__ import annotations
