@@ -1,13 +1,14 @@
 """YAML text → plain data, with the line and column of every node.
 
 PyYAML's composer gives nodes with marks; we build the data ourselves from
-them so that duplicate keys are an error (PyYAML keeps the last one silently)
-and record where each value stands, so that later stages can point at the
-exact node that broke a rule.
+them so that duplicate keys are an error (PyYAML keeps the last one silently),
+and find where each value stands when asked, so that later stages can point
+at the exact node that broke a rule.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,15 +40,29 @@ which the garbage collector stops tracking, where a named tuple stays tracked.""
 class Document:
     """The data of one YAML file, and where each of its values stands.
 
-    Places are recorded while the data is built, and PyYAML's nodes are then
-    dropped: a node tree holds several objects per value (the node and two
-    marks) that the garbage collector would walk for as long as the document lives.
+    PyYAML's nodes are dropped once the data is built. Where each value stands
+    (`places`) is found again from the text the first time something asks:
+    most documents never are, since only a problem or a warning needs a place.
+    Recording a place per value while loading made two tuples per value, which
+    the garbage collector counts and walks. Only where each block scalar's
+    text begins (`blocks`) is noted while loading: example code is written in
+    them, and every snippet is compiled at its line of the file.
     """
 
     path: str
     data: Any
-    places: Mapping[Key, Place] = field(default_factory=dict)
     text: str = ""
+    blocks: Mapping[Key, int] = field(default_factory=dict)
+    """The file line on which the text of each block scalar (``|`` or ``>``) begins, by key path."""
+
+    @functools.cached_property
+    def places(self) -> Mapping[Key, Place]:
+        """Where each node stands, by its key path: the text composed again, once per document."""
+        places: dict[Key, Place] = {}
+        node = yaml.compose(self.text, Loader=_Loader)
+        if node is not None:
+            _record(node, (), None, places)
+        return places
 
     def _find(self, key: Key) -> tuple[Place | None, bool]:
         """The place of the deepest node along ``key``, and whether it is the node at ``key`` itself."""
@@ -113,6 +128,9 @@ class Document:
 
     def first_code_line(self, key: Key) -> int:
         """The file line on which the text of the scalar at ``key`` begins."""
+        line = self.blocks.get(key)
+        if line is not None:
+            return line
         place, _ = self._find(key)
         assert place is not None
         line, _, _, _, block = place
@@ -152,17 +170,19 @@ def parse(text: str, *, shown_as: str) -> Document:
     if node is None:
         raise SpecError("the file is empty; a spec is a mapping", Location(shown_as))
     builder = _Builder(shown_as)
-    data = builder.build(node, (), None)
-    return Document(shown_as, data, builder.places, text)
+    data = builder.build(node)
+    return Document(shown_as, data, text, builder.blocks)
 
 
 class _Builder:
-    """Builds the data of one document from its nodes, recording where each stands."""
+    """Builds the data of one document from its nodes, noting where each block scalar's text begins."""
 
     def __init__(self, shown_as: str) -> None:
         self.shown_as = shown_as
-        self.places: dict[Key, Place] = {}
         self.seen: set[int] = set()
+        self.path: list[str | int] = []
+        """The key path of the node being built; a tuple is made of it only for a block scalar."""
+        self.blocks: dict[Key, int] = {}
         # PyYAML's constructor remembers every node it built until the next
         # document; one per file lets them go with the file
         self.constructor = yaml.constructor.SafeConstructor()
@@ -171,24 +191,25 @@ class _Builder:
         """The location of ``node``."""
         return Location(self.shown_as, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node, path: Key, key_node: yaml.Node | None) -> Any:
-        """The plain data of ``node``, found at ``path`` under ``key_node``."""
+    def build(self, node: yaml.Node) -> Any:
+        """The plain data of ``node``."""
         ident = id(node)
         if ident in self.seen:  # an alias: expanding them invites exponential blow-up
             raise SpecError("anchors and aliases (&, *) are not allowed in specs", self.at(node))
         self.seen.add(ident)
-        start = node.start_mark
         kind = type(node)
-        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
-        if key_node is None:
-            self.places[path] = (start.line + 1, start.column + 1, 0, 0, block)
-        else:
-            key = key_node.start_mark
-            self.places[path] = (start.line + 1, start.column + 1, key.line + 1, key.column + 1, block)
+        path = self.path
         if kind is _SCALAR:
+            if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):  # text begins on the next line
+                self.blocks[tuple(path)] = node.start_mark.line + 2
             return node.value if node.tag == _STR else self.construct(node)  # most scalars are text
         if kind is yaml.SequenceNode:
-            return [self.build(item, (*path, i), None) for i, item in enumerate(node.value)]
+            items = []
+            for i, item in enumerate(node.value):
+                path.append(i)
+                items.append(self.build(item))
+                path.pop()
+            return items
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             text = type(key_node) is _SCALAR and key_node.tag == _STR
@@ -198,7 +219,9 @@ class _Builder:
                 raise SpecError(
                     f"duplicate key {name!r} (first defined at line {first.start_mark.line + 1})", self.at(key_node)
                 )
-            result[name] = self.build(value_node, (*path, name), key_node)
+            path.append(name)
+            result[name] = self.build(value_node)
+            path.pop()
         return result
 
     def key(self, node: yaml.Node) -> str:
@@ -218,6 +241,26 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise SpecError(f"invalid YAML value: {exc.problem}", self.at(node)) from None
+
+
+def _record(node: yaml.Node, path: Key, key_node: yaml.Node | None, places: dict[Key, Place]) -> None:
+    """Record in ``places`` where ``node``, found at ``path`` under ``key_node``, and every node below it stand.
+
+    Keys are text: `parse` refused any other document.
+    """
+    start = node.start_mark
+    block = type(node) is _SCALAR and node.style in ("|", ">")
+    if key_node is None:
+        places[path] = (start.line + 1, start.column + 1, 0, 0, block)
+    else:
+        key = key_node.start_mark
+        places[path] = (start.line + 1, start.column + 1, key.line + 1, key.column + 1, block)
+    if type(node) is yaml.SequenceNode:
+        for i, item in enumerate(node.value):
+            _record(item, (*path, i), None, places)
+    elif type(node) is yaml.MappingNode:
+        for key_node, value_node in node.value:
+            _record(value_node, (*path, key_node.value), key_node, places)
 
 
 _STR = "tag:yaml.org,2002:str"

@@ -24,6 +24,17 @@ def test_block_scalar_text_starts_on_the_next_line() -> None:
     assert doc.first_code_line(("y",)) == 3
 
 
+def test_places_are_found_when_first_asked_and_block_lines_while_loading() -> None:
+    doc = parse("a: 1\nb:\n  - |\n    code\n  - x: >\n      text\n", shown_as="s.yaml")
+    assert doc.blocks == {("b", 0): 4, ("b", 1, "x"): 6}
+    assert doc.first_code_line(("b", 1, "x")) == 6
+    assert "places" not in vars(doc)  # loading made no place per value, and a block's line needs none
+    assert str(doc.locate(("b", 1, "x"), at_key=True)) == "s.yaml:5:5"
+    assert "places" in vars(doc)
+    assert doc.places[("b", 0)] == (3, 5, 0, 0, True)
+    assert doc.first_code_line(("a",)) == 1  # not a block scalar: from its place
+
+
 def test_missing_key_is_located_at_its_nearest_ancestor() -> None:
     doc = parse("a:\n  b: 1\n", shown_as="s.yaml")
     assert str(doc.locate(("a", "c", 0))) == "s.yaml:2:3"
