@@ -163,9 +163,10 @@ def link_examples(
 
     ``target`` is the target whose examples the prose names; None for the torch
     summary, which names any target's (`generator.claims.named_examples` says
-    which example an id names, for the page and the claims counter alike). The link reads as ``words.see_example``
-    with the example's title; an id validation refused stays as written. In a
-    table ``cell`` a pipe of the title (in code) is escaped, as `prose` does there.
+    which example an id names, for the page and the claims counter alike). The
+    link reads as ``words.see_example`` with the example's title; an id
+    validation refused stays as written. In a table ``cell`` a pipe of the
+    title (in code) is escaped, as `prose` does there.
     """
     if "example" not in markdown and "见示例" not in markdown:  # most prose names none
         return Safe(markdown)
