@@ -55,9 +55,8 @@ class Text(_Frozen):
         return value if isinstance(value, str) else None
 
 
-_CONSTANTS = frozenset({"None", "True", "False"})
-"""Defaults that are their own normal form; most defaults are one of them."""
-_CONSTANT_VALUES: dict[str, Any] = {"None": None, "True": True, "False": False}
+_CONSTANTS: dict[str, Any] = {"None": None, "True": True, "False": False}
+"""Defaults that are their own normal form, and their values; most defaults are one of them."""
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"-?(?:[0-9]+\.[0-9]*(?:e[-+]?[0-9]+)?|[0-9]+e[-+]?[0-9]+)")
 
@@ -69,8 +68,8 @@ def literal(text: str) -> Any:
     besides the parse, each `ast.literal_eval` call leaves its four helper
     closures in a reference cycle that only the garbage collector frees.
     """
-    if text in _CONSTANT_VALUES:
-        return _CONSTANT_VALUES[text]
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):

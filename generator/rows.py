@@ -498,12 +498,7 @@ def _picks(recipe: str) -> tuple[str, dict[Framework, str]]:
     ``call(m) | torch: result[1] | mindspore: result[0]`` compares torch's second
     output with MindSpore's first; a side without a pick compares ``result``.
     """
-    call, bar, rest = recipe.partition(" |")
-    picks: dict[Framework, str] = {}
-    for match in _PICK.finditer(bar + rest):
-        if not match.group(2):
-            picks[match.group(1)] = match.group(3).strip()  # type: ignore[index]
-    return call.strip(), picks
+    return recipe.partition(" |")[0].strip(), _side_text(recipe, None)
 
 
 def side_setup(recipe: str) -> dict[Framework, str]:
@@ -516,7 +511,8 @@ def side_grad(recipe: str) -> dict[Framework, str]:
     return _side_text(recipe, " grad")
 
 
-def _side_text(recipe: str, option: str) -> dict[Framework, str]:
+def _side_text(recipe: str, option: str | None) -> dict[Framework, str]:
+    """The text each side gives after ``| SIDE option:`` (``| SIDE:`` for None, a pick)."""
     _, bar, rest = recipe.partition(" |")
     return {m.group(1): m.group(3).strip() for m in _PICK.finditer(bar + rest) if m.group(2) == option}  # type: ignore[misc]
 
@@ -606,17 +602,31 @@ def check_target(
     for rp in target_plan.rows:
         if not rp.executable:
             results.append(result(rp, "not executed", rp.why_not or ""))
-        elif rp.recipe is not None:
-            status, detail = execute(rp.recipe, rp.pins, _varied(rp) if rp.values else None)
-            results.append(result(rp, status, detail))  # type: ignore[arg-type]
-        elif base_status != "passed":
+        elif rp.recipe is None and base_status != "passed":
             results.append(result(rp, "not executed", f"the base call {base}: {base_detail}"))
-        elif rp.by_base:
+        elif (call := _call(target_plan, rp)) is None:
             results.append(result(rp, "base"))
         else:
-            status, detail = execute(base or "", target_plan.pins, _varied(rp))
+            status, detail = execute(*call)
             results.append(result(rp, status, detail))  # type: ignore[arg-type]
     return results
+
+
+Call = tuple[str, Keywords, Mapping[Framework, tuple[str, str]] | None]
+"""A check's call: its recipe, the keywords each side passes, and the varied keyword per side (None: none)."""
+
+
+def _call(target_plan: TargetPlan, rp: RowPlan) -> Call | None:
+    """The call an executable row's check makes beyond the base call; None when the base call is its check.
+
+    A row with its own recipe runs that, varied by its value if it has one;
+    any other row runs the target's recipe with its parameter varied.
+    """
+    if rp.recipe is not None:
+        return rp.recipe, rp.pins, _varied(rp) if rp.values else None
+    if rp.by_base or target_plan.recipe is None:
+        return None
+    return target_plan.recipe, target_plan.pins, _varied(rp)
 
 
 def _name(row: Row, side: Framework) -> str:
@@ -643,16 +653,8 @@ def cache_keys(corpus: Corpus) -> set[str]:
         for target in spec.targets:
             target_plan = plan(spec.torch, target)
             names: dict[Framework, str] = {"torch": spec.torch.name, "mindspore": target.mindspore.name}
-            calls: list[tuple[str, Keywords, Mapping[Framework, tuple[str, str]] | None]] = []
-            if target_plan.recipe is not None:
-                calls.append((target_plan.recipe, target_plan.pins, None))
-            for rp in target_plan.rows:
-                if not rp.executable or (rp.by_base and rp.recipe is None):
-                    continue
-                if rp.recipe is not None:
-                    calls.append((rp.recipe, rp.pins, _varied(rp) if rp.values else None))
-                elif target_plan.recipe is not None:
-                    calls.append((target_plan.recipe, target_plan.pins, _varied(rp)))
+            calls: list[Call] = [(target_plan.recipe, target_plan.pins, None)] if target_plan.recipe is not None else []
+            calls += [c for rp in target_plan.rows if rp.executable and (c := _call(target_plan, rp)) is not None]
             for recipe, pins, varied in calls:
                 code = snippets(recipe, names, pins, varied=varied)
                 keys.add(check_key(recipe, code, installed))
